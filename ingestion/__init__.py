@@ -1,0 +1,1 @@
+"""Plain parsers and loaders for the call-center warehouse (no Dagster imports here)."""

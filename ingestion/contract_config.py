@@ -1,0 +1,200 @@
+"""Load and validate the contract configuration file, and write it as warehouse tables.
+
+A mistake in this file would silently move calls between lines or change a target, so
+every key is checked and an error names the file, the key and the fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import duckdb
+import yaml
+
+from ingestion.raw_schema import ensure_raw_schema
+
+DENOMINATORS = {
+    "offered_minus_short_abandons": "calls offered minus short abandons (DESIGN.md §5 default)",
+    "offered": "every call offered, short abandons included",
+    "answered": "answered calls only",
+    "answered_plus_abandoned": "answered plus abandoned (not short) calls",
+}
+DIRECTIONS = ("inbound", "outbound", "backoffice", "social")
+
+_LINE_KEYS = {
+    "name": str,
+    "direction": str,
+    "queues": list,
+    "service_level_seconds": int,
+    "service_level_target": float,
+    "service_level_denominator": str,
+    "short_abandon_seconds": int,
+    "abandon_rate_target": float,
+    "asa_target_seconds": int,
+    "contracted_positions": int,
+}
+_REQUIRED_LINE_KEYS = ("name", "direction")
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class LineConfig:
+    code: str
+    name: str
+    direction: str
+    queues: tuple[str, ...]
+    service_level_seconds: int | None
+    service_level_target: float | None
+    service_level_denominator: str | None
+    short_abandon_seconds: int | None
+    abandon_rate_target: float | None
+    asa_target_seconds: int | None
+    contracted_positions: int | None
+
+
+@dataclass(frozen=True)
+class ContractConfig:
+    path: Path
+    name: str
+    version: str
+    timezone: str
+    interval_minutes: int
+    realtime_time_zone: str
+    unmapped_line: str
+    lines: tuple[LineConfig, ...]
+
+    def queue_to_line(self) -> dict[str, str]:
+        return {q: line.code for line in self.lines for q in line.queues}
+
+
+def _fail(path: Path, key: str, problem: str, fix: str) -> ConfigError:
+    return ConfigError(f"{path}: key '{key}': {problem}. Fix: {fix}")
+
+
+def _check_zone(path: Path, key: str, value) -> str:
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _fail(path, key, f"unknown time zone {value!r}",
+                    "use an IANA name such as America/Argentina/Buenos_Aires or UTC") from None
+    return str(value)
+
+
+def _typed(path: Path, key: str, value, kind):
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise _fail(path, key, f"expected {kind.__name__}, found {value!r}",
+                    f"write a {kind.__name__} value")
+    return value
+
+
+def _line(path: Path, code: str, raw: dict) -> LineConfig:
+    if not isinstance(raw, dict):
+        raise _fail(path, f"lines.{code}", "expected a mapping of settings", "indent the line's keys under it")
+    for key in raw:
+        if key not in _LINE_KEYS:
+            raise _fail(path, f"lines.{code}.{key}", "unknown setting",
+                        f"use one of {', '.join(_LINE_KEYS)}")
+    for key in _REQUIRED_LINE_KEYS:
+        if key not in raw:
+            raise _fail(path, f"lines.{code}.{key}", "missing", "add it")
+    values = {k: _typed(path, f"lines.{code}.{k}", v, _LINE_KEYS[k]) for k, v in raw.items()}
+    if values["direction"] not in DIRECTIONS:
+        raise _fail(path, f"lines.{code}.direction", f"unknown direction {values['direction']!r}",
+                    f"use one of {', '.join(DIRECTIONS)}")
+    denominator = values.get("service_level_denominator")
+    if denominator is not None and denominator not in DENOMINATORS:
+        raise _fail(path, f"lines.{code}.service_level_denominator",
+                    f"unknown denominator {denominator!r}", f"use one of {', '.join(DENOMINATORS)}")
+    for key in ("service_level_target", "abandon_rate_target"):
+        if key in values and not 0 <= values[key] <= 1:
+            raise _fail(path, f"lines.{code}.{key}", f"{values[key]} is not a share between 0 and 1",
+                        "write 0.80 for 80 %")
+    queues = tuple(str(q) for q in values.get("queues", []))
+    return LineConfig(
+        code=code,
+        name=values["name"],
+        direction=values["direction"],
+        queues=queues,
+        service_level_seconds=values.get("service_level_seconds"),
+        service_level_target=values.get("service_level_target"),
+        service_level_denominator=denominator or ("offered_minus_short_abandons" if queues else None),
+        short_abandon_seconds=values.get("short_abandon_seconds", 5 if queues else None),
+        abandon_rate_target=values.get("abandon_rate_target"),
+        asa_target_seconds=values.get("asa_target_seconds"),
+        contracted_positions=values.get("contracted_positions"),
+    )
+
+
+def load_config(path: Path) -> ContractConfig:
+    if not path.exists():
+        raise ConfigError(f"{path}: file not found. Fix: set SLA_CONFIG to the contract file")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    known = {"contract", "timezone", "interval_minutes", "sources", "unmapped_line", "lines"}
+    for key in raw:
+        if key not in known:
+            raise _fail(path, key, "unknown top-level key", f"use one of {', '.join(sorted(known))}")
+    contract = raw.get("contract") or {}
+    interval = _typed(path, "interval_minutes", raw.get("interval_minutes", 30), int)
+    if interval <= 0 or 1440 % interval:
+        raise _fail(path, "interval_minutes", f"{interval} does not divide a day",
+                    "use 15, 30 or 60")
+    sources = raw.get("sources") or {}
+    realtime_zone = (sources.get("asterisk_queue_log") or {}).get("realtime_time_zone", "UTC")
+    lines_raw = raw.get("lines")
+    if not isinstance(lines_raw, dict) or not lines_raw:
+        raise _fail(path, "lines", "missing or empty", "declare at least one line")
+    lines = tuple(_line(path, str(code), spec) for code, spec in lines_raw.items())
+    owner: dict[str, str] = {}
+    for line in lines:
+        for queue in line.queues:
+            if queue in owner:
+                raise _fail(path, f"lines.{line.code}.queues", f"queue {queue!r} also belongs to "
+                            f"line {owner[queue]!r}", "list each queue under one line only")
+            owner[queue] = line.code
+    return ContractConfig(
+        path=path,
+        name=str(contract.get("name", "")),
+        version=str(contract.get("version", "")),
+        timezone=_check_zone(path, "timezone", raw.get("timezone", "America/Argentina/Buenos_Aires")),
+        interval_minutes=interval,
+        realtime_time_zone=_check_zone(path, "sources.asterisk_queue_log.realtime_time_zone", realtime_zone),
+        unmapped_line=str(raw.get("unmapped_line", "sin_mapear")),
+        lines=lines,
+    )
+
+
+def write_config_tables(con: duckdb.DuckDBPyConnection, config: ContractConfig) -> None:
+    """Replace raw.contract_lines / raw.contract_queues with the file's content."""
+    ensure_raw_schema(con)
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from raw.contract_lines")
+        con.execute("delete from raw.contract_queues")
+        con.executemany(
+            "insert into raw.contract_lines values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [l.code, l.name, l.direction, l.service_level_seconds, l.service_level_target,
+                 l.service_level_denominator, l.short_abandon_seconds, l.abandon_rate_target,
+                 l.asa_target_seconds, l.contracted_positions]
+                for l in config.lines
+            ],
+        )
+        rows = [[queue, line] for queue, line in config.queue_to_line().items()]
+        if rows:
+            con.executemany("insert into raw.contract_queues values (?, ?)", rows)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise

@@ -1,0 +1,83 @@
+"""DDL of the raw schema: what the loaders write and dbt reads as sources.
+
+Raw tables keep the source's values as logged (personal data included); only the
+`raw` schema may hold them. Every table carries the file and line it came from.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+RAW_DDL = """
+create schema if not exists raw;
+
+-- One row per landing file ever loaded: makes loads idempotent (same hash, no work;
+-- changed hash, the file's rows are replaced) and proves read = loaded + rejected.
+create table if not exists raw.landing_files (
+    file_path        varchar primary key,  -- relative to the landing folder
+    source           varchar not null,     -- e.g. 'asterisk_queue_log'
+    layout           varchar not null,     -- 'flat' or 'realtime'
+    size_bytes       bigint not null,
+    sha256           varchar not null,
+    modified_at      timestamp,
+    rows_read        bigint not null,
+    rows_loaded      bigint not null,
+    rows_rejected    bigint not null,
+    first_event_utc  timestamp,
+    last_event_utc   timestamp,
+    loaded_at        timestamp not null
+);
+
+-- One row per accepted queue_log line (flat file or realtime table row).
+create table if not exists raw.asterisk_queue_log (
+    file_path       varchar not null,
+    line_no         integer not null,      -- 1-based line (flat) or data row number (realtime)
+    event_time_utc  timestamp not null,    -- naive UTC
+    callid          varchar,
+    queuename       varchar,
+    agent           varchar,
+    event           varchar not null,
+    data            varchar,               -- the whole data part, '|'-separated, as logged
+    data1           varchar,
+    data2           varchar,
+    data3           varchar,
+    data4           varchar,
+    data5           varchar,
+    data6           varchar,
+    is_known_event  boolean not null,      -- false for vendor/custom events (e.g. FreePBX DID)
+    primary key (file_path, line_no)
+);
+
+-- Every rejected line, with enough to act on it.
+create table if not exists raw.quarantine (
+    source          varchar not null,
+    file_path       varchar not null,
+    line_no         integer not null,
+    raw_text        varchar,
+    reason          varchar not null,
+    quarantined_at  timestamp not null
+);
+
+-- The contract configuration as tables, so SQL can join it.
+create table if not exists raw.contract_lines (
+    line_code                 varchar primary key,
+    line_name                 varchar not null,
+    direction                 varchar not null,
+    service_level_seconds     integer,
+    service_level_target      double,
+    service_level_denominator varchar,
+    short_abandon_seconds     integer,
+    abandon_rate_target       double,
+    asa_target_seconds        integer,
+    contracted_positions      integer
+);
+
+create table if not exists raw.contract_queues (
+    queue_name  varchar primary key,
+    line_code   varchar not null
+);
+"""
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(RAW_DDL)
