@@ -156,6 +156,12 @@ def load_config(path: Path) -> ContractConfig:
     if not isinstance(lines_raw, dict) or not lines_raw:
         raise _fail(path, "lines", "missing or empty", "declare at least one line")
     lines = tuple(_line(path, str(code), spec) for code, spec in lines_raw.items())
+    unmapped = str(raw.get("unmapped_line", "sin_mapear"))
+    if unmapped not in {line.code for line in lines}:
+        # Calls of queues no line claims are still reported, measured by the DESIGN.md §5
+        # defaults (80/20, short abandon 5 s), with no contract target.
+        lines += (LineConfig(unmapped, "Colas sin línea asignada", "inbound", (), 20, None,
+                             "offered_minus_short_abandons", 5, None, None, None),)
     owner: dict[str, str] = {}
     for line in lines:
         for queue in line.queues:
@@ -170,7 +176,7 @@ def load_config(path: Path) -> ContractConfig:
         timezone=_check_zone(path, "timezone", raw.get("timezone", "America/Argentina/Buenos_Aires")),
         interval_minutes=interval,
         realtime_time_zone=_check_zone(path, "sources.asterisk_queue_log.realtime_time_zone", realtime_zone),
-        unmapped_line=str(raw.get("unmapped_line", "sin_mapear")),
+        unmapped_line=unmapped,
         lines=lines,
     )
 

@@ -1,0 +1,1 @@
+"""Streamlit dashboards over the serving copy of the SLA warehouse."""

@@ -1,0 +1,103 @@
+"""Resumen: the day's and month-to-date KPIs per line, and the day by interval."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboards import charts, queries
+from dashboards.cards import Card, kpi_cards
+from dashboards.formatting import fmt_date, fmt_long_date, is_missing
+
+NO_DATA = "Todavía no hay datos publicados: ejecute `make build`."
+
+st.title("Resumen")
+
+try:
+    queries.check_available()
+    bounds = queries.date_bounds()
+except queries.ServingUnavailable as exc:
+    st.info(NO_DATA, icon=":material/database_off:")
+    st.caption(f"Base consultada: `{queries.serving_db()}` ({exc}).")
+    st.stop()
+
+if bounds["last_date"] is None:
+    st.info(NO_DATA, icon=":material/database_off:")
+    st.stop()
+
+# The demo data ends yesterday, so "today" is usually empty: open on the last
+# day that had calls.
+default_day = bounds["last_date_with_calls"] or bounds["last_date"]
+day: dt.date = st.date_input(
+    "Día",
+    value=default_day,
+    min_value=bounds["first_date"],
+    max_value=bounds["last_date"],
+    format="DD/MM/YYYY",
+    required=True,
+    help="Por defecto, el último día con llamadas.",
+)
+month_start = day.replace(day=1)
+st.markdown(
+    f"Se muestra el **{fmt_long_date(day)}** y el mes hasta ese día "
+    f"(**{fmt_date(month_start)} – {fmt_date(day)}**)."
+)
+
+lines = queries.lines()
+day_kpis = queries.period_kpis(day, day)
+mtd_kpis = queries.period_kpis(month_start, day)
+intervals = queries.interval_kpis(day)
+
+if not day_kpis:
+    st.warning(f"No hay registros para el {fmt_date(day)}.")
+
+
+def _metric_row(cards: list[Card]) -> None:
+    for col, card in zip(st.columns(len(cards)), cards, strict=True):
+        col.metric(
+            card.label,
+            card.value,
+            delta=card.delta,
+            delta_color=card.delta_color,
+            delta_description=card.description,
+            help=card.help,
+            border=True,
+        )
+
+
+for line in lines:
+    code = line["line_code"]
+    with st.container(border=False):
+        st.subheader(line["line_name"])
+        if code == queries.UNMAPPED_LINE:
+            st.caption("Llamadas de colas que ninguna línea del contrato tiene asignadas.")
+        elif not line["in_contract"]:
+            st.caption("Línea sin objetivos de contrato cargados.")
+        st.markdown("**Día**")
+        _metric_row(kpi_cards(day_kpis.get(code), line))
+        st.markdown("**Mes hasta la fecha**")
+        _metric_row(kpi_cards(mtd_kpis.get(code), line))
+
+        line_intervals = intervals[intervals["line_code"] == code]
+        if line_intervals.empty:
+            st.caption(f"Sin intervalos para el {fmt_date(day)}.")
+        else:
+            target = (day_kpis.get(code) or {}).get("service_level_target")
+            if is_missing(target):
+                target = line["service_level_target"]
+            st.plotly_chart(
+                charts.interval_chart(line_intervals, target),
+                width="stretch",
+                key=f"intervalos_{code}",
+                config={"displaylogo": False},
+            )
+    st.divider()
+
+freshness = f"Datos hasta el {fmt_date(bounds['last_date'])}"
+if bounds["last_date_with_calls"] and bounds["last_date_with_calls"] != bounds["last_date"]:
+    freshness += f" (último día con llamadas: {fmt_date(bounds['last_date_with_calls'])})"
+published = queries.published_at()
+if published:
+    freshness += f" · publicado el {published} (hora de Buenos Aires)"
+st.caption(freshness + ".")

@@ -1,0 +1,26 @@
+{#- Naive UTC timestamp -> naive local wall-clock timestamp in the contract's time zone.
+    Explicit both ways so the session TimeZone setting can never shift a call. -#}
+{% macro to_local(ts_utc) -%}
+    timezone('{{ var("timezone") }}', timezone('UTC', {{ ts_utc }}))
+{%- endmacro %}
+
+{#- Start of the reporting interval (default 30 minutes) that holds a local timestamp. -#}
+{% macro interval_start(ts_local) -%}
+    time_bucket(interval '{{ var("interval_minutes") }} minutes', {{ ts_local }}, timestamp '2000-01-01')
+{%- endmacro %}
+
+{#- Seconds of [start, end) that fall inside [interval_start, interval_start + interval). -#}
+{% macro overlap_seconds(start_ts, end_ts, bucket_start) -%}
+    greatest(
+        0,
+        epoch(least({{ end_ts }}, {{ bucket_start }} + interval '{{ var("interval_minutes") }} minutes'))
+        - epoch(greatest({{ start_ts }}, {{ bucket_start }}))
+    )
+{%- endmacro %}
+
+{#- Keyed pseudonym of a personal value (phone number, handle): same input, same key ->
+    same pseudonym, so repeat contacts still match; the raw value stays in `raw` only. -#}
+{% macro pseudonymize(expr) -%}
+    case when nullif(trim({{ expr }}), '') is null then null
+         else sha256('{{ env_var("SLA_PSEUDONYM_KEY", "demo-pseudonym-key-not-secret") }}' || '|' || trim({{ expr }})) end
+{%- endmacro %}

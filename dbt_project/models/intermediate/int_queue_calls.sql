@@ -1,0 +1,176 @@
+{#- One row per queued call: every ENTERQUEUE and the events that follow it for the same
+    call id and queue, up to the next time that call id enters the same queue. Events are
+    matched by call id, not by file, so a call entering before midnight and ending after
+    (two rotated files) is one call. -#}
+with
+
+events as (
+
+    select * from {{ ref('stg_asterisk__queue_events') }}
+    where callid is not null
+      and callid not in ('NONE', 'MANAGER', 'REALTIME', 'CLI')
+      and queue_name is not null
+
+),
+
+enters as (
+
+    select
+        callid,
+        queue_name,
+        event_seq as enter_seq,
+        event_time_utc as entered_at_utc,
+        caller_key,
+        try_cast(data3 as integer) as entry_position,
+        row_number() over (partition by callid, queue_name order by event_seq) as entry_no,
+        lead(event_seq) over (partition by callid, queue_name order by event_seq) as next_enter_seq
+    from events
+    where event = 'ENTERQUEUE'
+
+),
+
+call_events as (
+
+    select
+        enters.callid,
+        enters.entry_no,
+        events.event,
+        events.event_seq,
+        events.event_time_utc,
+        events.agent,
+        events.data1,
+        events.data2,
+        events.data3,
+        events.data4,
+        events.data5
+    from enters
+    inner join events
+        on events.callid = enters.callid
+        and events.queue_name = enters.queue_name
+        and events.event_seq > enters.enter_seq
+        and (enters.next_enter_seq is null or events.event_seq < enters.next_enter_seq)
+    where events.event <> 'ENTERQUEUE'
+
+),
+
+-- the first CONNECT is the answer; a call has at most one in stock Asterisk
+connects as (
+
+    select
+        callid,
+        entry_no,
+        event_time_utc as answered_at_utc,
+        agent,
+        try_cast(data1 as integer) as hold_seconds
+    from call_events
+    where event = 'CONNECT'
+    qualify row_number() over (partition by callid, entry_no order by event_seq) = 1
+
+),
+
+-- the event that ends the call's stay in the queue or its conversation
+terminals as (
+
+    select
+        callid,
+        entry_no,
+        event as end_event,
+        event_time_utc as ended_at_utc,
+        case
+            when event in ('COMPLETEAGENT', 'COMPLETECALLER') then try_cast(data2 as integer)
+            when event in ('TRANSFER', 'BLINDTRANSFER') then try_cast(data4 as integer)
+            -- ATTENDEDTRANSFER: BRIDGE|id|hold|talk|pos, APP|app|hold|talk|pos, LINK|c1|c2|hold|talk|pos
+            when event = 'ATTENDEDTRANSFER' and data1 = 'LINK' then try_cast(data5 as integer)
+            when event = 'ATTENDEDTRANSFER' then try_cast(data4 as integer)
+        end as talk_seconds,
+        case
+            when event in ('ABANDON', 'EXITEMPTY', 'EXITWITHTIMEOUT', 'WITHDRAW') then try_cast(data3 as integer)
+            when event = 'EXITWITHKEY' then try_cast(data4 as integer)
+        end as queue_wait_seconds,
+        event in ('TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER') as is_transfer
+    from call_events
+    where event in (
+        'COMPLETEAGENT', 'COMPLETECALLER', 'TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER',
+        'ABANDON', 'EXITEMPTY', 'EXITWITHTIMEOUT', 'EXITWITHKEY', 'WITHDRAW'
+    )
+    qualify row_number() over (partition by callid, entry_no order by event_seq) = 1
+
+),
+
+ring_attempts as (
+
+    select
+        callid,
+        entry_no,
+        count(*) filter (where event = 'RINGNOANSWER') as ring_no_answer_count,
+        count(*) filter (where event = 'RINGCANCELED') as ring_canceled_count
+    from call_events
+    group by all
+
+),
+
+joined as (
+
+    select
+        enters.callid,
+        enters.entry_no,
+        enters.queue_name,
+        enters.caller_key,
+        enters.entry_position,
+        enters.entered_at_utc,
+        connects.answered_at_utc,
+        connects.agent,
+        connects.hold_seconds,
+        terminals.end_event,
+        terminals.ended_at_utc,
+        terminals.talk_seconds,
+        terminals.queue_wait_seconds,
+        coalesce(terminals.is_transfer, false) as is_transferred,
+        coalesce(ring_attempts.ring_no_answer_count, 0) as ring_no_answer_count,
+        coalesce(ring_attempts.ring_canceled_count, 0) as ring_canceled_count
+    from enters
+    left join connects using (callid, entry_no)
+    left join terminals using (callid, entry_no)
+    left join ring_attempts using (callid, entry_no)
+
+),
+
+final as (
+
+    select
+        callid || ':' || queue_name || ':' || entry_no as call_key,
+        callid,
+        entry_no,
+        queue_name,
+        caller_key,
+        entry_position,
+        entered_at_utc,
+        answered_at_utc,
+        ended_at_utc,
+        case
+            when answered_at_utc is not null then 'answered'
+            when end_event = 'ABANDON' then 'abandoned'
+            when end_event = 'EXITWITHTIMEOUT' then 'timeout'
+            when end_event = 'EXITWITHKEY' then 'exit_with_key'
+            when end_event = 'EXITEMPTY' then 'exit_empty'
+            when end_event = 'WITHDRAW' then 'withdrawn'
+            else 'unknown'
+        end as outcome,
+        end_event,
+        agent,
+        -- wait: the hold time Asterisk logged; the clock difference only if it did not
+        case
+            when answered_at_utc is not null
+                then coalesce(hold_seconds, epoch(answered_at_utc) - epoch(entered_at_utc))
+            when end_event is not null
+                then coalesce(queue_wait_seconds, epoch(ended_at_utc) - epoch(entered_at_utc))
+        end::double as wait_seconds,
+        case when answered_at_utc is not null then talk_seconds end::double as talk_seconds,
+        is_transferred,
+        ring_no_answer_count,
+        ring_canceled_count
+    from joined
+
+)
+
+select * from final

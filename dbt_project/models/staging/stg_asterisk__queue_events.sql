@@ -1,0 +1,51 @@
+{#- One row per distinct queue_log event, with local time and typed identity columns.
+    A rotated file and the live file it came from can both sit in the landing folder;
+    an identical line seen twice is one event, the copy in the first file wins. -#}
+with
+
+source as (
+
+    select * from {{ source('raw', 'asterisk_queue_log') }}
+
+),
+
+deduplicated as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by event_time_utc, callid, queuename, agent, event, data
+        order by file_path, line_no
+    ) = 1
+
+),
+
+final as (
+
+    select
+        file_path || ':' || line_no as event_id,
+        file_path,
+        line_no,
+        event_time_utc,
+        {{ to_local('event_time_utc') }} as event_time_local,
+        -- one total order for events of the same second: file order then line order
+        row_number() over (order by event_time_utc, file_path, line_no) as event_seq,
+        nullif(callid, '') as callid,
+        nullif(queuename, '') as queue_name,
+        nullif(agent, '') as agent,
+        event,
+        data1,
+        -- ENTERQUEUE data2/data4 are the caller's number and name: only a pseudonym
+        -- of the number leaves the raw schema
+        case when event = 'ENTERQUEUE' then null else data2 end as data2,
+        data3,
+        case when event = 'ENTERQUEUE' then null else data4 end as data4,
+        data5,
+        data6,
+        case when event = 'ENTERQUEUE' then {{ pseudonymize('data2') }} end as caller_key,
+        is_known_event
+    from deduplicated
+
+)
+
+select * from final
