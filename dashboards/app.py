@@ -9,13 +9,20 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
-st.set_page_config(page_title="SLA Telecentro", page_icon=":material/support_agent:", layout="wide")
+st.set_page_config(
+    page_title="SLA Telecentro", page_icon=":material/support_agent:", layout="wide"
+)
 
 page = st.navigation(
     [
-        st.Page("app_pages/resumen.py", title="Resumen", icon=":material/dashboard:", default=True),
+        st.Page(
+            "app_pages/resumen.py",
+            title="Resumen",
+            icon=":material/dashboard:",
+            default=True,
+        ),
     ]
 )
 page.run()

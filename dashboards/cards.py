@@ -40,7 +40,11 @@ def _target(kpis: dict[str, Any] | None, line: dict[str, Any], name: str) -> Any
 def kpi_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Card]:
     """Cards for one line over one period; `kpis` is None when it had no rows."""
     k = kpis or {}
-    sl, asa, abandon = k.get("service_level"), k.get("asa_seconds"), k.get("abandon_rate")
+    sl, asa, abandon = (
+        k.get("service_level"),
+        k.get("asa_seconds"),
+        k.get("abandon_rate"),
+    )
     sl_target = _target(kpis, line, "service_level_target")
     sl_seconds = _target(kpis, line, "service_level_seconds")
     asa_target = _target(kpis, line, "asa_target_seconds")
@@ -65,7 +69,9 @@ def kpi_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Card]:
             "ASA",
             fmt_seconds(asa),
             *_vs_target(asa, asa_target, fmt_signed_seconds, higher_is_better=False),
-            description=None if is_missing(asa_target) else f"objetivo {fmt_seconds(asa_target)}",
+            description=None
+            if is_missing(asa_target)
+            else f"objetivo {fmt_seconds(asa_target)}",
             help="Velocidad media de respuesta: espera total de las atendidas / atendidas.",
         ),
         Card(
@@ -80,7 +86,9 @@ def kpi_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Card]:
     ]
 
 
-def _vs_target(value: Any, target: Any, fmt, *, higher_is_better: bool) -> tuple[str | None, str]:
+def _vs_target(
+    value: Any, target: Any, fmt, *, higher_is_better: bool
+) -> tuple[str | None, str]:
     if is_missing(value) or is_missing(target):
         return None, "off"
     meets = value >= target if higher_is_better else value <= target

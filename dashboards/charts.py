@@ -14,7 +14,9 @@ SL_COLOR = "#e07b00"
 TARGET_COLOR = "#c62828"
 
 
-def interval_chart(intervals: pd.DataFrame, service_level_target: float | None) -> go.Figure:
+def interval_chart(
+    intervals: pd.DataFrame, service_level_target: float | None
+) -> go.Figure:
     """Offered and answered calls per 30-minute interval as bars, service level
     (in %) on a secondary axis and the target as a dashed horizontal line.
 
@@ -78,12 +80,20 @@ def interval_chart(intervals: pd.DataFrame, service_level_target: float | None) 
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hovermode="x unified",
     )
-    fig.update_xaxes(title_text="Intervalo (30 min, hora de Buenos Aires)", tickformat="%H:%M", hoverformat="%H:%M")
+    fig.update_xaxes(
+        title_text="Intervalo (30 min, hora de Buenos Aires)",
+        tickformat="%H:%M",
+        hoverformat="%H:%M",
+    )
     fig.update_yaxes(title_text="Llamadas", rangemode="tozero", secondary_y=False)
     fig.update_yaxes(
         title_text="Nivel de servicio (%)",
         range=[0, 100],
-        ticksuffix=" %",
+        # Explicit ticks: otherwise the axis inherits the call axis's tick
+        # spacing and reads 15,8 % / 31,7 % ...
+        tickmode="array",
+        tickvals=list(range(0, 101, 20)),
+        ticktext=[f"{v} %" for v in range(0, 101, 20)],
         showgrid=False,
         secondary_y=True,
     )

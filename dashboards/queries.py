@@ -40,7 +40,9 @@ def _db_key() -> tuple[str, tuple[int, int, int]]:
     return str(path), (info.st_ino, info.st_mtime_ns, info.st_size)
 
 
-def _fetch(db_path: str, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> pd.DataFrame:
+def _fetch(
+    db_path: str, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+) -> pd.DataFrame:
     try:
         with duckdb.connect(db_path, read_only=True) as con:
             return con.execute(sql, params).df()
@@ -87,7 +89,9 @@ def date_bounds() -> dict[str, dt.date | None]:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _date_bounds(db_path: str, version: tuple[int, int, int]) -> dict[str, dt.date | None]:
+def _date_bounds(
+    db_path: str, version: tuple[int, int, int]
+) -> dict[str, dt.date | None]:
     row = _records(
         _fetch(
             db_path,
@@ -154,7 +158,9 @@ def period_kpis(start: dt.date, end: dt.date) -> dict[str, dict[str, Any]]:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _period_kpis(db_path: str, version: tuple[int, int, int], start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+def _period_kpis(
+    db_path: str, version: tuple[int, int, int], start: dt.date, end: dt.date
+) -> list[dict[str, Any]]:
     sql = """
         SELECT
             line_code,
@@ -190,7 +196,9 @@ def interval_kpis(day: dt.date) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _interval_kpis(db_path: str, version: tuple[int, int, int], day: dt.date) -> pd.DataFrame:
+def _interval_kpis(
+    db_path: str, version: tuple[int, int, int], day: dt.date
+) -> pd.DataFrame:
     sql = """
         SELECT line_code, interval_start, offered, answered, service_level,
                service_level_target

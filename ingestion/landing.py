@@ -147,3 +147,23 @@ def load_queue_logs(
                 f"loaded {r.rows_loaded}, rejected {r.rows_rejected}"
             )
     return results
+
+
+def peek_time_range(path: Path) -> tuple[datetime, datetime] | None:
+    """First and last event time (UTC) of a flat queue_log file from its head and tail
+    lines only, so a sensor or a partition can pick files without parsing them.
+    None when neither end has a readable epoch (the file is then always loaded)."""
+    data = read_bytes(path)
+    head, tail = data[:8192].split(b"\n"), data[-8192:].split(b"\n")
+
+    def epoch(lines):
+        for raw in lines:
+            field = raw.replace(b"\x00", b"").split(b"|", 1)[0].strip()
+            if field.isdigit() and len(field) >= 9:
+                return datetime.fromtimestamp(int(field), tz=timezone.utc).replace(tzinfo=None)
+        return None
+
+    first, last = epoch(head), epoch(reversed(tail))
+    if first is None or last is None:
+        return None
+    return min(first, last), max(first, last)

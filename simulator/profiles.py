@@ -60,6 +60,7 @@ class QueueTraits:
     aht_sigma: float
     timeout_s: int = 0      # Queue() timeout -> EXITWITHTIMEOUT; 0 = none
     service: str = ""       # network service an outage hits (empty = not a technical queue)
+    outage_spill: float = 1.0  # volume multiplier during any outage for non-technical queues
 
 
 LINE_TRAITS: dict[str, LineTraits] = {
@@ -81,7 +82,7 @@ QUEUE_TRAITS: dict[str, QueueTraits] = {
     "facturacion": QueueTraits(share=0.35, aht_mean_s=210, aht_sigma=0.55),
     "ventas": QueueTraits(share=0.20, aht_mean_s=380, aht_sigma=0.65),
     "instalaciones": QueueTraits(share=0.20, aht_mean_s=260, aht_sigma=0.60),
-    "reclamos": QueueTraits(share=0.25, aht_mean_s=330, aht_sigma=0.65, timeout_s=600),
+    "reclamos": QueueTraits(share=0.25, aht_mean_s=330, aht_sigma=0.65, timeout_s=600, outage_spill=1.4),
     "catv": QueueTraits(share=0.30, aht_mean_s=330, aht_sigma=0.60, timeout_s=300, service="catv"),
     "internet": QueueTraits(share=0.50, aht_mean_s=400, aht_sigma=0.65, timeout_s=300, service="internet"),
     "telefonia": QueueTraits(share=0.20, aht_mean_s=300, aht_sigma=0.60, timeout_s=300, service="telefonia"),

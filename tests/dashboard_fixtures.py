@@ -60,10 +60,20 @@ LINE_ORDER = ["atc", "helpdesk", "sin_mapear"]
 
 # Raw numerators/denominators behind EXPECTED["...]["mtd"].
 EXPECTED_MTD = {
-    "atc": {"offered": 110, "answered": 85, "service_level": 73 / 100,
-            "asa_seconds": 1000 / 85, "abandon_rate": 15 / 100},
-    "helpdesk": {"offered": 70, "answered": 58, "service_level": 48 / 70,
-                 "asa_seconds": 940 / 58, "abandon_rate": 5 / 63},
+    "atc": {
+        "offered": 110,
+        "answered": 85,
+        "service_level": 73 / 100,
+        "asa_seconds": 1000 / 85,
+        "abandon_rate": 15 / 100,
+    },
+    "helpdesk": {
+        "offered": 70,
+        "answered": 58,
+        "service_level": 48 / 70,
+        "asa_seconds": 940 / 58,
+        "abandon_rate": 5 / 63,
+    },
 }
 
 _LINES = {
@@ -111,24 +121,50 @@ KPI_COLUMNS = """
 """
 
 
-def _kpi_row(line: str, day: dt.date, offered: int, answered: int, abandoned: int,
-             short: int, not_short: int, within: int, sl_den: int, wait: float) -> dict:
-    name, sl_s, sl_t, ab_t, asa_t, pos = _LINES.get(line, ("Sin mapear", None, None, None, None, None))
+def _kpi_row(
+    line: str,
+    day: dt.date,
+    offered: int,
+    answered: int,
+    abandoned: int,
+    short: int,
+    not_short: int,
+    within: int,
+    sl_den: int,
+    wait: float,
+) -> dict:
+    name, sl_s, sl_t, ab_t, asa_t, pos = _LINES.get(
+        line, ("Sin mapear", None, None, None, None, None)
+    )
     return {
-        "line_code": line, "line_name": name, "report_date": day,
-        "offered": offered, "answered": answered, "abandoned": abandoned,
-        "short_abandoned": short, "unanswered_by_system": offered - answered - abandoned,
-        "answered_within_threshold": within, "service_level_denominator_calls": sl_den,
+        "line_code": line,
+        "line_name": name,
+        "report_date": day,
+        "offered": offered,
+        "answered": answered,
+        "abandoned": abandoned,
+        "short_abandoned": short,
+        "unanswered_by_system": offered - answered - abandoned,
+        "answered_within_threshold": within,
+        "service_level_denominator_calls": sl_den,
         "service_level": within / sl_den if sl_den else None,
-        "service_level_seconds": sl_s, "service_level_target": sl_t,
-        "total_answer_wait_seconds": wait, "asa_seconds": wait / answered if answered else None,
+        "service_level_seconds": sl_s,
+        "service_level_target": sl_t,
+        "total_answer_wait_seconds": wait,
+        "asa_seconds": wait / answered if answered else None,
         "asa_target_seconds": asa_t,
         "abandon_rate": not_short / (offered - short) if offered - short else None,
-        "abandon_rate_target": ab_t, "abandoned_not_short": not_short,
-        "handled_calls": answered, "total_handle_seconds": 180.0 * answered,
+        "abandon_rate_target": ab_t,
+        "abandoned_not_short": not_short,
+        "handled_calls": answered,
+        "total_handle_seconds": 180.0 * answered,
         "aht_seconds": 180.0 if answered else None,
-        "logged_in_seconds": 0.0, "paused_seconds": 0.0, "agent_talk_seconds": 0.0,
-        "occupancy": None, "positions_staffed": 0.0, "contracted_positions": pos,
+        "logged_in_seconds": 0.0,
+        "paused_seconds": 0.0,
+        "agent_talk_seconds": 0.0,
+        "occupancy": None,
+        "positions_staffed": 0.0,
+        "contracted_positions": pos,
     }
 
 
@@ -160,14 +196,27 @@ def build_serving_db(path: Path, *, with_publish_log: bool = True) -> Path:
         interval_rows = []
         for line, day, *_ in _DAYS:
             for i in range(48):
-                start = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=30 * i)
+                start = dt.datetime.combine(day, dt.time()) + dt.timedelta(
+                    minutes=30 * i
+                )
                 offered, answered, short, within, sl_den, wait = (
                     busy.get((line, start.strftime("%H:%M")), (0, 0, 0, 0, 0, 0.0))
-                    if day == LATEST_DAY else (0, 0, 0, 0, 0, 0.0)
+                    if day == LATEST_DAY
+                    else (0, 0, 0, 0, 0, 0.0)
                 )
                 abandoned = offered - answered
-                row = _kpi_row(line, day, offered, answered, abandoned, short,
-                               abandoned - short, within, sl_den, wait)
+                row = _kpi_row(
+                    line,
+                    day,
+                    offered,
+                    answered,
+                    abandoned,
+                    short,
+                    abandoned - short,
+                    within,
+                    sl_den,
+                    wait,
+                )
                 row["interval_start"] = start
                 interval_rows.append(row)
         _insert(con, "kpi_line_interval", interval_rows)

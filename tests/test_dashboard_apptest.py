@@ -1,10 +1,12 @@
 """The Streamlit app, run headless with AppTest against the fixture serving file."""
 
+import base64
 import json
 import sys
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
@@ -12,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests import dashboard_fixtures as fx  # noqa: E402
+from tests import dashboard_fixtures as fx
 
 APP = ROOT / "dashboards" / "app.py"
 PAGE = ROOT / "dashboards" / "app_pages" / "resumen.py"
@@ -46,7 +48,9 @@ def _metrics_by_line(at: AppTest) -> dict[str, dict[str, list]]:
 
 
 def _check_metrics(at: AppTest) -> None:
-    assert [h.value for h in at.subheader] == [fx.EXPECTED[c]["name"] for c in fx.LINE_ORDER]
+    assert [h.value for h in at.subheader] == [
+        fx.EXPECTED[c]["name"] for c in fx.LINE_ORDER
+    ]
     for code, blocks in _metrics_by_line(at).items():
         expected = fx.EXPECTED[code]
         for period in ("day", "mtd"):
@@ -54,8 +58,13 @@ def _check_metrics(at: AppTest) -> None:
             assert got == expected[period], (code, period)
             if f"{period}_deltas" in expected:
                 ratios = blocks[period][2:]
-                assert [m.delta for m in ratios] == expected[f"{period}_deltas"], (code, period)
-                colors = [MetricProto.MetricColor.Name(m.proto.color).lower() for m in ratios]
+                assert [m.delta for m in ratios] == expected[f"{period}_deltas"], (
+                    code,
+                    period,
+                )
+                colors = [
+                    MetricProto.MetricColor.Name(m.proto.color).lower() for m in ratios
+                ]
                 assert colors == expected[f"{period}_colors"], (code, period)
 
 
@@ -63,7 +72,9 @@ def test_app_with_navigation_shows_the_latest_day_with_calls(serving):
     at = _run(APP)
     assert at.date_input[0].label == "Día"
     assert at.date_input[0].value == fx.LATEST_DAY
-    assert any("martes 04/11/2025" in m.value and "01/11/2025" in m.value for m in at.markdown)
+    assert any(
+        "martes 04/11/2025" in m.value and "01/11/2025" in m.value for m in at.markdown
+    )
     _check_metrics(at)
 
 
@@ -90,10 +101,19 @@ def test_one_interval_chart_per_line_with_the_days_counts(serving):
     assert len(charts) == len(fx.LINE_ORDER)
     atc = json.loads(charts[0].proto.spec)
     offered = next(t for t in atc["data"] if t["name"] == "Ofrecidas")
-    assert len(offered["y"]) == 48
-    # Plotly may ship arrays as typed buffers; compare the ones it keeps as lists.
-    if isinstance(offered["y"], list):
-        assert sum(offered["y"]) == 10
+    y = _array(offered["y"])
+    assert len(y) == 48
+    assert sum(y) == 10
+    assert {i: int(v) for i, v in enumerate(y) if v} == {18: 6, 19: 4}  # 09:00, 09:30
+
+
+def _array(value) -> list:
+    # Plotly serialises numeric arrays as base64 typed buffers ({"dtype", "bdata"}).
+    if isinstance(value, dict):
+        return np.frombuffer(
+            base64.b64decode(value["bdata"]), dtype=value["dtype"]
+        ).tolist()
+    return list(value)
 
 
 def test_choosing_another_day_updates_day_and_month(serving):
@@ -120,7 +140,9 @@ def test_missing_serving_file_shows_the_spanish_message(tmp_path, monkeypatch):
         assert not at.metric
 
 
-def test_serving_file_without_kpi_tables_shows_the_spanish_message(tmp_path, monkeypatch):
+def test_serving_file_without_kpi_tables_shows_the_spanish_message(
+    tmp_path, monkeypatch
+):
     path = tmp_path / "empty.duckdb"
     duckdb.connect(str(path)).close()
     monkeypatch.setenv("SLA_SERVING_DB", str(path))

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboards.charts import interval_chart  # noqa: E402
+from dashboards.charts import interval_chart
 
 
 @pytest.fixture
@@ -17,7 +17,9 @@ def intervals() -> pd.DataFrame:
     # Out of order on purpose: the chart must plot by time.
     return pd.DataFrame(
         {
-            "interval_start": pd.to_datetime(["2025-11-04 09:30", "2025-11-04 09:00", "2025-11-04 10:00"]),
+            "interval_start": pd.to_datetime(
+                ["2025-11-04 09:30", "2025-11-04 09:00", "2025-11-04 10:00"]
+            ),
             "offered": [4, 6, 0],
             "answered": [1, 4, 0],
             "service_level": [0.25, 0.835, None],
@@ -37,7 +39,11 @@ def test_bars_are_offered_and_answered_per_interval_in_time_order(intervals):
     assert offered.type == answered.type == "bar"
     assert list(offered.y) == [6, 4, 0]
     assert list(answered.y) == [4, 1, 0]
-    assert [pd.Timestamp(x).strftime("%H:%M") for x in offered.x] == ["09:00", "09:30", "10:00"]
+    assert [pd.Timestamp(x).strftime("%H:%M") for x in offered.x] == [
+        "09:00",
+        "09:30",
+        "10:00",
+    ]
     assert fig.layout.barmode == "group"
 
 

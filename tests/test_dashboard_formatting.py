@@ -6,8 +6,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboards.cards import kpi_cards  # noqa: E402
-from dashboards.formatting import (  # noqa: E402
+from dashboards.cards import kpi_cards
+from dashboards.formatting import (
     fmt_int,
     fmt_pct,
     fmt_pct_target,
@@ -37,8 +37,12 @@ def test_signed_deltas_carry_the_unrounded_sign():
     assert fmt_signed_seconds(0) == "+0 s"
 
 
-LINE = {"service_level_seconds": 20, "service_level_target": 0.80,
-        "asa_target_seconds": 30, "abandon_rate_target": 0.05}
+LINE = {
+    "service_level_seconds": 20,
+    "service_level_target": 0.80,
+    "asa_target_seconds": 30,
+    "abandon_rate_target": 0.05,
+}
 
 
 def _by_label(kpis):
@@ -61,8 +65,13 @@ def test_asa_and_abandon_rate_are_green_at_or_below_target():
 
 
 def test_targets_of_the_period_win_over_dim_lines():
-    card = _by_label({"service_level": 0.85, "service_level_target": 0.90,
-                      "service_level_seconds": 30})["Nivel de servicio"]
+    card = _by_label(
+        {
+            "service_level": 0.85,
+            "service_level_target": 0.90,
+            "service_level_seconds": 30,
+        }
+    )["Nivel de servicio"]
     assert (card.delta, card.delta_color) == ("-5,0 pp", "red")
     assert card.description == "objetivo 90 % en 30 s"
 

@@ -10,8 +10,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboards import queries  # noqa: E402
-from tests import dashboard_fixtures as fx  # noqa: E402
+from dashboards import queries
+from tests import dashboard_fixtures as fx
 
 
 @pytest.fixture
@@ -58,7 +58,12 @@ def test_a_single_day_matches_the_daily_row(serving):
 
 def test_previous_month_does_not_leak_into_month_to_date(serving):
     assert queries.period_kpis(fx.MONTH_START, fx.LATEST_DAY)["atc"]["offered"] == 110
-    assert queries.period_kpis(dt.date(2025, 10, 1), dt.date(2025, 10, 31))["atc"]["offered"] == 1000
+    assert (
+        queries.period_kpis(dt.date(2025, 10, 1), dt.date(2025, 10, 31))["atc"][
+            "offered"
+        ]
+        == 1000
+    )
 
 
 def test_default_day_is_the_last_one_with_calls(serving):
@@ -73,7 +78,9 @@ def test_default_day_is_the_last_one_with_calls(serving):
 def test_lines_contract_lines_first_then_unmapped(serving):
     lines = queries.lines()
     assert [line["line_code"] for line in lines] == fx.LINE_ORDER
-    assert [line["line_name"] for line in lines] == [fx.EXPECTED[c]["name"] for c in fx.LINE_ORDER]
+    assert [line["line_name"] for line in lines] == [
+        fx.EXPECTED[c]["name"] for c in fx.LINE_ORDER
+    ]
     assert [line["in_contract"] for line in lines] == [True, True, False]
     assert lines[0]["service_level_target"] == pytest.approx(0.80)
 
@@ -100,7 +107,9 @@ def test_missing_file_is_reported_not_crashed(tmp_path, monkeypatch):
     monkeypatch.setenv("SLA_SERVING_DB", str(tmp_path / "nope.duckdb"))
     with pytest.raises(queries.ServingUnavailable):
         queries.check_available()
-    assert not (tmp_path / "nope.duckdb").exists(), "a read-only reader must not create the file"
+    assert not (tmp_path / "nope.duckdb").exists(), (
+        "a read-only reader must not create the file"
+    )
 
 
 def test_file_without_kpi_tables_is_unavailable(tmp_path, monkeypatch):

@@ -29,14 +29,18 @@ if bounds["last_date"] is None:
 # The demo data ends yesterday, so "today" is usually empty: open on the last
 # day that had calls.
 default_day = bounds["last_date_with_calls"] or bounds["last_date"]
-day: dt.date = st.date_input(
-    "Día",
-    value=default_day,
-    min_value=bounds["first_date"],
-    max_value=bounds["last_date"],
-    format="DD/MM/YYYY",
-    required=True,
-    help="Por defecto, el último día con llamadas.",
+# Not required=True: that prints an English "(required)" next to the label; a
+# cleared field falls back to the default instead.
+day: dt.date = (
+    st.date_input(
+        "Día",
+        value=default_day,
+        min_value=bounds["first_date"],
+        max_value=bounds["last_date"],
+        format="DD/MM/YYYY",
+        help="Por defecto, el último día con llamadas.",
+    )
+    or default_day
 )
 month_start = day.replace(day=1)
 st.markdown(
@@ -53,8 +57,12 @@ if not day_kpis:
     st.warning(f"No hay registros para el {fmt_date(day)}.")
 
 
+# Wider cards for the ratios, whose delta carries the target text.
+CARD_WIDTHS = [1, 1, 1.5, 1.2, 1.3]
+
+
 def _metric_row(cards: list[Card]) -> None:
-    for col, card in zip(st.columns(len(cards)), cards, strict=True):
+    for col, card in zip(st.columns(CARD_WIDTHS), cards, strict=True):
         col.metric(
             card.label,
             card.value,
@@ -71,7 +79,9 @@ for line in lines:
     with st.container(border=False):
         st.subheader(line["line_name"])
         if code == queries.UNMAPPED_LINE:
-            st.caption("Llamadas de colas que ninguna línea del contrato tiene asignadas.")
+            st.caption(
+                "Llamadas de colas que ninguna línea del contrato tiene asignadas."
+            )
         elif not line["in_contract"]:
             st.caption("Línea sin objetivos de contrato cargados.")
         st.markdown("**Día**")
@@ -95,8 +105,13 @@ for line in lines:
     st.divider()
 
 freshness = f"Datos hasta el {fmt_date(bounds['last_date'])}"
-if bounds["last_date_with_calls"] and bounds["last_date_with_calls"] != bounds["last_date"]:
-    freshness += f" (último día con llamadas: {fmt_date(bounds['last_date_with_calls'])})"
+if (
+    bounds["last_date_with_calls"]
+    and bounds["last_date_with_calls"] != bounds["last_date"]
+):
+    freshness += (
+        f" (último día con llamadas: {fmt_date(bounds['last_date_with_calls'])})"
+    )
 published = queries.published_at()
 if published:
     freshness += f" · publicado el {published} (hora de Buenos Aires)"

@@ -1,0 +1,1 @@
+"""Dagster code location of the warehouse: `assets.definitions` holds the one Definitions."""

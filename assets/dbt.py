@@ -1,0 +1,73 @@
+"""dbt models as Dagster assets; one translator owns their keys and groups."""
+
+
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from ingestion import settings
+from ingestion.contract_config import load_config
+
+DBT_PROJECT_DIR = settings.PROJECT_ROOT / "dbt_project"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project.prepare_if_dev()
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Sources keep their raw table's key (raw/<table>), matching the loader assets;
+    models are keyed by name and grouped by layer (staging, intermediate, marts)."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        return AssetKey(dbt_resource_props["name"])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> Optional[str]:
+        if dbt_resource_props["resource_type"] == "source":
+            return "raw"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "marts"
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python, so a venv works without being on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+
+
+def dbt_vars() -> dict:
+    """Contract settings the SQL needs, from the same file the loaders read."""
+    config = load_config(settings.config_path())
+    return {
+        "timezone": config.timezone,
+        "interval_minutes": config.interval_minutes,
+        "unmapped_line": config.unmapped_line,
+    }
+
+
+def manifest_path() -> Path:
+    if not dbt_project.manifest_path.exists():
+        # A fresh clone has no manifest yet: parse once (no warehouse access needed).
+        dbt_resource().cli(["parse"]).wait()
+    return dbt_project.manifest_path
+
+
+@dbt_assets(
+    manifest=manifest_path(),
+    project=dbt_project,
+    dagster_dbt_translator=WarehouseTranslator(),
+)
+def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    """dbt build (models, data tests and unit tests) of the staging, intermediate and mart
+    models, with the contract's time zone and interval length as vars."""
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars())], context=context).stream()

@@ -1,0 +1,45 @@
+"""The warehouse's single Dagster Definitions: loader assets, dbt models, checks, the
+serving copy, one job for the whole graph, a landing-folder sensor and a daily schedule."""
+
+from __future__ import annotations
+
+from dagster import (
+    AssetSelection,
+    Definitions,
+    build_schedule_from_partitioned_job,
+    define_asset_job,
+    in_process_executor,
+)
+
+from checks.asset_checks import queue_log_checks
+from assets.dbt import dbt_resource, warehouse_dbt_models
+from assets.raw import contract_config, daily_partitions, raw_asterisk_queue_log
+from assets.resources import WarehouseResource
+from assets.sensors import landing_sensor
+from assets.serving import serving_database
+
+# DuckDB takes one writer: the whole graph runs in one process, step after step.
+warehouse_job = define_asset_job(
+    "warehouse_job",
+    selection=AssetSelection.all(),
+    partitions_def=daily_partitions,
+    executor_def=in_process_executor,
+    description="Load landing files for the selected days, rebuild the dbt models, publish.",
+)
+
+# Yesterday's partition every morning, after the PBX has rotated its logs.
+nightly_schedule = build_schedule_from_partitioned_job(
+    warehouse_job, hour_of_day=6, minute_of_hour=30, name="nightly_warehouse"
+)
+
+defs = Definitions(
+    assets=[contract_config, raw_asterisk_queue_log, warehouse_dbt_models, serving_database],
+    asset_checks=queue_log_checks,
+    jobs=[warehouse_job],
+    schedules=[nightly_schedule],
+    sensors=[landing_sensor],
+    resources={
+        "warehouse": WarehouseResource(),
+        "dbt": dbt_resource(),
+    },
+)

@@ -1,0 +1,1 @@
+"""Data guards: Great Expectations suites over raw batches and Dagster asset checks."""

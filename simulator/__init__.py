@@ -1,0 +1,10 @@
+"""Discrete-event simulation of Telecentro's inbound call center (lines and queues from the
+contract file) that writes Asterisk queue_log files, one per local day.
+
+    from simulator import generate
+    summary = generate("data/landing/queue_log", days=90, seed=20130527)
+"""
+
+from .run import DEFAULT_DAYS, DEFAULT_SEED, generate, outages_csv_path
+
+__all__ = ["generate", "outages_csv_path", "DEFAULT_DAYS", "DEFAULT_SEED"]

@@ -1,0 +1,185 @@
+"""generate(): plans staffing, simulates day after day and writes the queue_log files."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from itertools import count
+from pathlib import Path
+
+import numpy as np
+
+from .clock import day_start_epoch, get_tz, holiday_checker, local_text, yesterday
+from .contract import load_contract
+from .demand import CallerPopulation, draw_arrivals, forecast_rates
+from .engine import LineEngine
+from .housekeeping import find_quiet_moment, restart_days, system_events
+from .names import agent_names
+from .outages import day_multipliers, pick_outages, write_outages_csv
+from .profiles import build_line_model
+from .staffing import Roster, Shift, pause_plan, plan_shifts, required_positions
+from .writer import DayStats, QueueLogWriter
+
+DEFAULT_SEED = 20130527
+DEFAULT_DAYS = 90
+OUTAGES_PER_90_DAYS = 3
+POPULATION_PER_POSITION_SCALE = 150_000
+# shifts of the next day that start this soon after midnight are logged in early
+# enough to take the calls still waiting at midnight
+LOOKAHEAD_S = 6 * 3600
+
+# Purposes of the independent random streams; a day's draws depend on (seed, purpose,
+# day, line) only, so they do not shift when the range or another stream changes.
+_ARRIVALS, _ENGINE, _PAUSES, _WRITER, _NAMES, _CALLERS, _SYSTEM = 1, 2, 3, 4, 5, 6, 7
+
+
+def outages_csv_path(out_dir: str | Path) -> Path:
+    """The outage list lives in a sibling folder of the queue_log folder."""
+    return Path(out_dir).resolve().parent / "outages" / "outages.csv"
+
+
+def _as_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def generate(
+    out_dir: str | Path,
+    days: int = DEFAULT_DAYS,
+    end: date | str | None = None,
+    seed: int = DEFAULT_SEED,
+    positions_scale: float = 1.0,
+    load_factor: float = 1.0,
+    outage_days: int | None = None,
+    config: str | Path | None = None,
+    clean: bool = False,
+    progress=None,
+) -> dict:
+    """Simulates `days` local days ending on `end` (default: yesterday in the contract's
+    time zone) and writes `out_dir/queue_log-YYYYMMDD` files plus the outage CSV.
+
+    positions_scale multiplies contracted positions and demand alike (a bigger or
+    smaller operation at the same service level); load_factor multiplies arrivals
+    only (an unplanned surge). outage_days defaults to 3 per 90 days.
+    Returns a summary dict (per-line and per-day KPIs, outages, files written).
+    """
+    if days < 1:
+        raise ValueError("days must be >= 1")
+    t_start = time.perf_counter()
+    contract = load_contract(config)
+    tz = get_tz(contract.timezone)
+    end = _as_date(end) or yesterday(tz)
+    day_list = [end - timedelta(days=days - 1 - i) for i in range(days)]
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if clean:
+        for old in out_dir.glob("queue_log-*"):
+            old.unlink()
+
+    models = [build_line_model(spec, positions_scale) for spec in contract.lines]
+    is_holiday = holiday_checker(day_list[0], day_list[-1])
+    if outage_days is None:
+        outage_days = int(round(days * OUTAGES_PER_90_DAYS / DEFAULT_DAYS))
+    outages = pick_outages(day_list, outage_days, seed, tz)
+    starts_of = [day_start_epoch(d, tz) for d in day_list] + [day_start_epoch(end + timedelta(days=1), tz)]
+
+    # --- workforce plan from the forecast --------------------------------------------
+    forecasts = [[forecast_rates(m, d, is_holiday(d)) for d in day_list] for m in models]
+    plans = [[plan_shifts(m, required_positions(m, f)) for f in fc] for m, fc in zip(models, forecasts)]
+    sizes = [Roster.size_for(max(len(p) for p in pl)) for pl in plans]
+    names = agent_names(sum(sizes), np.random.default_rng([seed, _NAMES]))
+    shifts_by_line = []
+    offset = 0
+    for li, (m, pl, size) in enumerate(zip(models, plans, sizes)):
+        busiest = sorted(max(pl, key=len))
+        prefs = [busiest[(i * len(busiest)) // size] if busiest else 0 for i in range(size)]
+        roster = Roster(names[offset : offset + size], prefs)
+        offset += size
+        shifts = []
+        for d, (day, starts) in enumerate(zip(day_list, pl)):
+            rng = np.random.default_rng([seed, _PAUSES, day.toordinal(), li])
+            for agent, s, e in roster.assign(day, starts_of[d], starts):
+                login_paused, pauses = pause_plan(s, e, starts_of[d], rng)
+                shifts.append(Shift(agent, s, e, login_paused, pauses))
+        shifts.sort(key=lambda sh: (sh.start, sh.agent))
+        shifts_by_line.append(shifts)
+
+    # --- simulation, one local day at a time ------------------------------------------
+    population = CallerPopulation(max(1000, int(POPULATION_PER_POSITION_SCALE * positions_scale)),
+                                  np.random.default_rng([seed, _CALLERS]))
+    order = count()
+    engines = [LineEngine(m, order) for m in models]
+    writer = QueueLogWriter(out_dir, population.numbers, order,
+                            first_seq=int(np.random.default_rng([seed, _WRITER]).integers(1000, 60000)))
+    restarts = restart_days(day_list, seed)
+    pushed = [0] * len(models)
+    totals = {m.code: DayStats() for m in models}
+    daily: dict[str, dict] = {}
+    files, lines_written, restart_log = [], 0, []
+
+    for d, day in enumerate(day_list):
+        ds, de = starts_of[d], starts_of[d + 1]
+        last = d == len(day_list) - 1
+        recs_by_line = []
+        for li, (m, eng) in enumerate(zip(models, engines)):
+            horizon = de if last else de + LOOKAHEAD_S
+            shifts = shifts_by_line[li]
+            while pushed[li] < len(shifts) and shifts[pushed[li]].start < horizon:
+                eng.add_shift(shifts[pushed[li]])
+                pushed[li] += 1
+            rng = np.random.default_rng([seed, _ARRIVALS, day.toordinal(), li])
+            arr_t, arr_q = draw_arrivals(m, forecasts[li][d], ds, day_multipliers(m, outages, ds), load_factor, rng)
+            callers = population.draw(len(arr_t), rng)
+            recs = eng.run_day(ds, de, arr_t, arr_q, callers, np.random.default_rng([seed, _ENGINE, day.toordinal(), li]))
+            eng.flush(de)
+            writer.add_events(eng.drain_events())
+            recs_by_line.append((m, recs))
+        sys_rng = np.random.default_rng([seed, _SYSTEM, day.toordinal()])
+        restart_at = find_quiet_moment(ds, recs_by_line) if day in restarts else None
+        if restart_at is not None:
+            restart_log.append(local_text(restart_at, tz))
+        writer.add_events(system_events(ds, restart_at, sys_rng, order))
+        day_stats = writer.add_calls(recs_by_line, restart_at, np.random.default_rng([seed, _WRITER, day.toordinal()]))
+        path, n = writer.write_day(day, de)
+        files.append(path.name)
+        lines_written += n
+        daily[day.isoformat()] = {code: st.as_dict() for code, st in day_stats.items()}
+        for code, st in day_stats.items():
+            totals[code].add(st)
+        if progress is not None and ((d + 1) % 10 == 0 or last):
+            progress(day, d + 1, len(day_list), sum(st.offered for st in day_stats.values()),
+                     {code: st.as_dict() for code, st in totals.items()})
+
+    # Events after the last midnight (calls that straddle it) go to the next day's file,
+    # as the live log would hold them.
+    tail_day = end + timedelta(days=1)
+    if writer.pending:
+        path, n = writer.write_day(tail_day, int(writer.pending[-1][0]) + 10**6)
+        files.append(path.name)
+        lines_written += n
+
+    csv_path = outages_csv_path(out_dir)
+    write_outages_csv(csv_path, outages, tz)
+    return {
+        "out_dir": str(out_dir),
+        "outages_csv": str(csv_path),
+        "seed": seed,
+        "first_day": day_list[0].isoformat(),
+        "last_day": end.isoformat(),
+        "days": days,
+        "positions": {m.code: m.positions for m in models},
+        "files": files,
+        "lines_written": lines_written,
+        "calls": sum(st.offered for st in totals.values()),
+        "lines": {code: st.as_dict() for code, st in totals.items()},
+        "daily": daily,
+        "outages": [
+            {"outage_id": o.outage_id, "day": o.day.isoformat(), "start_local": local_text(o.start, tz),
+             "end_local": local_text(o.end, tz), "area": o.area, "services": list(o.services),
+             "multipliers": list(o.multipliers)}
+            for o in outages
+        ],
+        "restarts": restart_log,
+        "elapsed_s": round(time.perf_counter() - t_start, 2),
+    }

@@ -1,0 +1,168 @@
+"""Turns call records into queue_log lines and writes one file per local day.
+
+Lines are kept as (epoch float, tie-break, text-after-epoch) until their day is
+written, so a call that straddles midnight lands in two files, as with real
+rotation. Every integer in a data field is a difference of the integer epochs
+written on the lines, as Asterisk computes them from time(NULL).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import count
+from pathlib import Path
+
+import numpy as np
+
+from .engine import ABANDON, ANSWERED, END_AGENT, END_TRANSFER, EXITKEY, TIMEOUT
+from .profiles import LineModel
+
+TRANSFER_CONTEXT = "from-internal"
+
+
+@dataclass
+class DayStats:
+    offered: int = 0
+    answered: int = 0
+    answered_in_sl: int = 0     # hold <= the line's contract threshold
+    answered_in_20: int = 0
+    abandoned: int = 0          # ABANDON with wait >= short-abandon threshold
+    short_abandoned: int = 0
+    timeouts: int = 0
+    exit_keys: int = 0
+    hold_sum: int = 0
+    talk_sum: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def add(self, other: "DayStats") -> None:
+        for name in ("offered", "answered", "answered_in_sl", "answered_in_20", "abandoned",
+                     "short_abandoned", "timeouts", "exit_keys", "hold_sum", "talk_sum"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict:
+        base = self.offered - self.short_abandoned
+        return {
+            "offered": self.offered,
+            "answered": self.answered,
+            "abandoned": self.abandoned,
+            "short_abandoned": self.short_abandoned,
+            "timeouts": self.timeouts,
+            "exit_keys": self.exit_keys,
+            "service_level": round(self.answered_in_sl / base, 4) if base else None,
+            "service_level_20s": round(self.answered_in_20 / base, 4) if base else None,
+            "abandon_rate": round(self.abandoned / base, 4) if base else None,
+            "lost_rate": round((self.abandoned + self.timeouts + self.exit_keys) / base, 4) if base else None,
+            "asa_s": round(self.hold_sum / self.answered, 1) if self.answered else None,
+            "aht_s": round(self.talk_sum / self.answered, 1) if self.answered else None,
+        }
+
+
+class QueueLogWriter:
+    def __init__(self, out_dir: Path, numbers: list[str], order: count, first_seq: int):
+        self.out_dir = Path(out_dir)
+        self.numbers = numbers
+        self.order = order
+        self.seq = first_seq          # last channel sequence number handed out
+        self.pending: list[tuple[float, int, str]] = []
+
+    def add_events(self, events) -> None:
+        self.pending.extend(events)
+
+    def _channel_ids(self, recs_by_line, restart_at, rng):
+        """Asterisk uniqueids: epoch of channel creation '.' a global sequence that also
+        counts channels we do not log (Local legs, failed rings) and restarts at 0 with Asterisk."""
+        times, owner = [], []
+        for li, (_, recs) in enumerate(recs_by_line):
+            for ri, r in enumerate(recs):
+                times.append(r[3] - r[4])           # caller channel: created before the IVR
+                owner.append((li, ri, 0))
+                if r[0] == ANSWERED:
+                    times.append(r[10])             # member channel: created when it rings
+                    owner.append((li, ri, 1))
+        n = len(times)
+        t = np.asarray(times, dtype=float)
+        srt = np.argsort(t, kind="stable")
+        inc = rng.integers(1, 4, size=n)
+        seq = np.empty(n, dtype=np.int64)
+        cut = n if restart_at is None else int(np.searchsorted(t[srt], restart_at))
+        seq[srt[:cut]] = self.seq + np.cumsum(inc[:cut])
+        if restart_at is not None:
+            seq[srt[cut:]] = -1 + np.cumsum(inc[cut:])
+            self.seq = int(seq[srt[-1]]) if cut < n else -1
+        elif n:
+            self.seq = int(seq[srt[-1]])
+        caller_ids = [[None] * len(recs) for _, recs in recs_by_line]
+        member_ids = [[None] * len(recs) for _, recs in recs_by_line]
+        t_int = t.astype(np.int64).tolist()
+        seq_l = seq.tolist()
+        for (li, ri, kind), ti, sq in zip(owner, t_int, seq_l):
+            (member_ids if kind else caller_ids)[li][ri] = f"{ti}.{sq}"
+        return caller_ids, member_ids
+
+    def add_calls(self, recs_by_line: list[tuple[LineModel, list]], restart_at, rng) -> dict[str, DayStats]:
+        caller_ids, member_ids = self._channel_ids(recs_by_line, restart_at, rng)
+        ev, k, numbers = self.pending, self.order, self.numbers
+        stats = {}
+        for li, (model, recs) in enumerate(recs_by_line):
+            st = DayStats()
+            queues, did_num, extens = model.queues, model.traits.did, model.traits.transfer_extens
+            sl_t, short_t = model.sl_seconds, model.short_abandon_s
+            for r, cid, muid in zip(recs, caller_ids[li], member_ids[li]):
+                kind, q, caller, a, _, did, origpos, fails, t1, agent, rs, t2, detail, pos = r
+                queue = queues[q]
+                ea = int(a)
+                st.offered += 1
+                if did:
+                    ev.append((a, next(k), f"{cid}|{queue}|NONE|DID|{did_num}"))
+                ev.append((a, next(k), f"{cid}|{queue}|NONE|ENTERQUEUE||{numbers[caller]}|{origpos}"))
+                if fails:
+                    for name, s, dur in fails:
+                        ev.append((s + dur, next(k), f"{cid}|{queue}|{name}|RINGNOANSWER|{int(round(dur * 1000))}"))
+                if kind == ANSWERED:
+                    hold = int(t1) - ea
+                    talk = int(t2) - int(t1)
+                    ev.append((t1, next(k), f"{cid}|{queue}|{agent}|CONNECT|{hold}|{muid}|{int(t1 - rs)}"))
+                    if detail == END_TRANSFER:
+                        text = f"{cid}|{queue}|{agent}|BLINDTRANSFER|{extens[pos]}|{TRANSFER_CONTEXT}|{hold}|{talk}|{origpos}"
+                    else:
+                        end = "COMPLETEAGENT" if detail == END_AGENT else "COMPLETECALLER"
+                        text = f"{cid}|{queue}|{agent}|{end}|{hold}|{talk}|{origpos}"
+                    ev.append((t2, next(k), text))
+                    st.answered += 1
+                    st.hold_sum += hold
+                    st.talk_sum += talk
+                    if hold <= sl_t:
+                        st.answered_in_sl += 1
+                    if hold <= 20:
+                        st.answered_in_20 += 1
+                    continue
+                wait = int(t1) - ea
+                if kind == EXITKEY:
+                    ev.append((t1, next(k), f"{cid}|{queue}|NONE|EXITWITHKEY|{detail}|{pos}|{origpos}|{wait}"))
+                    st.exit_keys += 1
+                elif kind == TIMEOUT:
+                    ev.append((t1, next(k), f"{cid}|{queue}|NONE|EXITWITHTIMEOUT|{pos}|{origpos}|{wait}"))
+                    st.timeouts += 1
+                else:
+                    assert kind == ABANDON
+                    ev.append((t1, next(k), f"{cid}|{queue}|NONE|ABANDON|{pos}|{origpos}|{wait}"))
+                    if wait < short_t:
+                        st.short_abandoned += 1
+                    else:
+                        st.abandoned += 1
+            stats[model.code] = st
+        return stats
+
+    def write_day(self, day: date, day_end: int) -> tuple[Path, int]:
+        """Writes the lines before `day_end` to queue_log-YYYYMMDD (named after their local day)."""
+        pend = self.pending
+        pend.sort()
+        cut = bisect_left(pend, (day_end, -1))
+        chunk, self.pending = pend[:cut], pend[cut:]
+        path = self.out_dir / f"queue_log-{day:%Y%m%d}"
+        text = "".join([f"{int(t)}|{body}\n" for t, _, body in chunk])
+        with open(path, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+        return path, len(chunk)

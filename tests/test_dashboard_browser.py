@@ -1,0 +1,178 @@
+"""The real app in a real browser: `streamlit run` + Debian's Chromium via Selenium.
+
+Chromium and chromedriver are passed explicitly so that selenium-manager never
+downloads a browser or driver.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests import dashboard_fixtures as fx
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+STARTUP_TIMEOUT = 60
+RENDER_TIMEOUT = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(proc: subprocess.Popen, url: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(
+        f"streamlit did not become healthy in {STARTUP_TIMEOUT} s:\n{log.read_text()}"
+    )
+
+
+@contextmanager
+def streamlit_app(tmp_path: Path) -> Iterator[str]:
+    """`streamlit run dashboards/app.py` on a free port against the fixture DB."""
+    db = fx.build_serving_db(tmp_path / "serving.duckdb")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "SLA_SERVING_DB": str(db),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "HOME": str(tmp_path),  # no ~/.streamlit credentials prompt or config leakage
+    }
+    log = tmp_path / "streamlit.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "dashboards" / "app.py"),
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.fileWatcherType",
+                "none",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_healthy(proc, url, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@contextmanager
+def chromium(tmp_path: Path) -> Iterator[webdriver.Chrome]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,2400",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
+        options.add_argument(flag)
+    drv = webdriver.Chrome(
+        service=Service(executable_path=str(CHROMEDRIVER)), options=options
+    )
+    try:
+        yield drv
+    finally:
+        drv.quit()
+
+
+def test_resumen_renders_in_chromium(tmp_path):
+    # A failure, not a skip: a silently skipped browser test hides a broken app.
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.fail(
+            f"{CHROMIUM} or {CHROMEDRIVER} is missing: run `make test`, which installs "
+            "Debian's chromium and chromium-driver packages."
+        )
+    with streamlit_app(tmp_path) as url, chromium(tmp_path) as driver:
+        _check_resumen(driver, url, tmp_path)
+
+
+def _check_resumen(driver: webdriver.Chrome, url: str, tmp_path: Path) -> None:
+    driver.get(url)
+    names = [fx.EXPECTED[c]["name"] for c in fx.LINE_ORDER]
+    atc_sl_day = fx.EXPECTED["atc"]["day"][2]
+    hd_sl_mtd = fx.EXPECTED["helpdesk"]["mtd"][2]
+
+    def ready(d):
+        values = [
+            e.text
+            for e in d.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')
+        ]
+        body = d.find_element(By.TAG_NAME, "body").text
+        return (
+            all(n in body for n in names)
+            and atc_sl_day in values
+            and hd_sl_mtd in values
+        )
+
+    try:
+        WebDriverWait(driver, RENDER_TIMEOUT, poll_frequency=0.5).until(ready)
+        # Plotly draws an SVG inside .js-plotly-plot once the chart has rendered.
+        WebDriverWait(driver, RENDER_TIMEOUT, poll_frequency=0.5).until(
+            lambda d: (
+                len(d.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .main-svg")) > 0
+            )
+        )
+    finally:
+        driver.save_screenshot(str(tmp_path / "resumen.png"))
+
+    charts = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stPlotlyChart"]')
+    assert len(charts) == len(fx.LINE_ORDER)
+    body = driver.find_element(By.TAG_NAME, "body").text
+    assert "Todavía no hay datos publicados" not in body
+    assert "Traceback" not in body
+    assert (tmp_path / "resumen.png").stat().st_size > 0
+    print(f"screenshot: {tmp_path / 'resumen.png'}")
