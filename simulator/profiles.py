@@ -66,12 +66,12 @@ class QueueTraits:
 LINE_TRAITS: dict[str, LineTraits] = {
     "atc": LineTraits(
         open_hour=8, close_hour=22, hourly=_BUSINESS_HOURS,
-        peak_load_ratio=1.0, patience_mean_s=140.0, retry_prob=0.30,
+        peak_load_ratio=1.0, patience_mean_s=300.0, patience_sigma=1.0, retry_prob=0.30,
         did="08108889999", transfer_extens=("4100", "4150", "4300"),
     ),
     "helpdesk": LineTraits(
         open_hour=0, close_hour=24, hourly=_ROUND_THE_CLOCK,
-        peak_load_ratio=1.0, patience_mean_s=170.0, retry_prob=0.40,
+        peak_load_ratio=1.0, patience_mean_s=360.0, patience_sigma=1.0, retry_prob=0.40,
         did="08108883333", transfer_extens=("4500", "4510", "4100"),
     ),
 }

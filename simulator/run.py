@@ -92,7 +92,7 @@ def generate(
     shifts_by_line = []
     offset = 0
     for li, (m, pl, size) in enumerate(zip(models, plans, sizes)):
-        busiest = sorted(max(pl, key=len))
+        busiest = sorted(st for st, _ in max(pl, key=len))
         prefs = [busiest[(i * len(busiest)) // size] if busiest else 0 for i in range(size)]
         roster = Roster(names[offset : offset + size], prefs)
         offset += size

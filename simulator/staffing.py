@@ -40,45 +40,73 @@ def required_positions(model: LineModel, forecast_bins: np.ndarray) -> np.ndarra
     return req
 
 
-def plan_shifts(model: LineModel, req: np.ndarray) -> list[int]:
-    """Start slots of 6-hour shifts covering `req`, never above the contracted positions.
+def plan_shifts(model: LineModel, req: np.ndarray) -> list[tuple[int, int]]:
+    """Shifts (start slot, length in slots) whose head count follows `req`.
 
-    A round-the-clock line is planned as a circle (a late shift runs past midnight and
-    covers the small hours), starting from its quietest slot, so the night is not
-    staffed by morning-sized shifts. Slots >= SLOTS mean a start on the next day's clock
-    only through wrap-around; starts returned are always in 0..SLOTS-1.
+    The requirement is cut into horizontal layers (layer k = the slots needing at least
+    k positions); each layer's stretches are tiled with consecutive shifts of 4 to 6
+    hours. Layers never overlap, so the head count equals the requirement and never
+    exceeds the contracted positions, except where a stretch too short for a 4-hour
+    shift is padded. A round-the-clock line is planned as a circle, starting from its
+    quietest slot, so late shifts run past midnight and the night keeps a thin crew.
+    A start slot may exceed the day's slots' end only through the length (past midnight).
     """
     tr = model.traits
     circular = tr.close_hour >= 24 and tr.open_hour <= 0
-    if circular:
-        first = int(np.argmin(req))
-        scan = [(first + i) % SLOTS for i in range(SLOTS)]
-        candidates = lambda h: [(h - k) % SLOTS for k in range(SHIFT_SLOTS)]  # noqa: E731
-    else:
-        earliest = int(tr.open_hour * 2)
-        last_end = min(SLOTS, int(math.ceil((tr.close_hour * 60 + tr.drain_minutes) / 30)))
-        latest = max(earliest, last_end - SHIFT_SLOTS)
-        scan = list(range(SLOTS))
-        candidates = lambda h: list(range(min(h, latest), max(earliest, h - SHIFT_SLOTS + 1) - 1, -1))  # noqa: E731
-    cover = np.zeros(SLOTS, dtype=int)
+    req = np.asarray(req, dtype=int).copy()
+    if not circular:
+        close = int(tr.close_hour * 2)
+        drain = int(math.ceil(tr.drain_minutes / 30))
+        req[close : close + drain] = np.maximum(req[close : close + drain], min(tr.min_staff, int(req.max())))
+    rot = int(np.argmin(req)) if circular else 0
+    r = np.roll(req, -rot)
+    lo_bound = 0 if circular else int(np.flatnonzero(r)[0]) if r.any() else 0
+    hi_bound = SLOTS if circular else (int(np.flatnonzero(r)[-1]) + 1 if r.any() else 0)
+    shifts: list[tuple[int, int]] = []
+    full = int(r.min()) if circular else 0
+    for k in range(1, full + 1):
+        # full-day layers: 6-hour shifts, each layer's handovers 2 hours after the previous one
+        phase = (rot + 4 * (k - 1)) % SHIFT_SLOTS
+        shifts += [((phase + SHIFT_SLOTS * i) % SLOTS, SHIFT_SLOTS) for i in range(SLOTS // SHIFT_SLOTS)]
+    for k in range(full + 1, int(r.max()) + 1):
+        for a, b in _stretches(r >= k, MERGE_GAP_SLOTS):
+            for st, n in _tile(a, b, lo_bound, hi_bound):
+                shifts.append(((st + rot) % SLOTS, n))
+    return sorted(shifts)
 
-    def span(st: int) -> np.ndarray:
-        return (st + np.arange(SHIFT_SLOTS)) % SLOTS if circular else np.arange(st, min(SLOTS, st + SHIFT_SLOTS))
 
-    starts: list[int] = []
-    for h in scan:
-        while cover[h] < req[h]:
-            # among the starts covering h, the one overflowing the cap least, latest first
-            # (latest keeps the already-covered slots lean)
-            cands = candidates(h)
-            if not cands:
-                break
-            best = min(cands, key=lambda st: cover[span(st)].max())
-            if cover[span(best)].max() >= model.positions:
-                break
-            starts.append(best)
-            cover[span(best)] += 1
-    return sorted(starts)
+MERGE_GAP_SLOTS = 6       # a dip shorter than 3 hours is bridged rather than split
+MIN_SHIFT_SLOTS = 8       # 4-hour part-time shift
+
+
+def _stretches(mask: np.ndarray, merge_gap: int) -> list[tuple[int, int]]:
+    idx = np.flatnonzero(mask)
+    if idx.size == 0:
+        return []
+    out = []
+    a = prev = int(idx[0])
+    for i in idx[1:].tolist():
+        if i - prev > merge_gap:
+            out.append((a, prev + 1))
+            a = i
+        prev = i
+    out.append((a, prev + 1))
+    return out
+
+
+def _tile(a: int, b: int, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Consecutive shifts of MIN_SHIFT_SLOTS..SHIFT_SLOTS covering [a, b) inside [lo, hi).
+    A stretch that no such sum fits (under 4 h, or 6.5-7.5 h) is padded, forward first."""
+    n = -(-(b - a) // SHIFT_SLOTS)
+    length = max(b - a, n * MIN_SHIFT_SLOTS)
+    a = max(lo, min(a, hi - length))
+    base, extra = divmod(length, n)
+    out, st = [], a
+    for i in range(n):
+        size = base + (1 if i < extra else 0)
+        out.append((st, size))
+        st += size
+    return out
 
 
 @dataclass
@@ -107,13 +135,13 @@ class Roster:
     def size_for(max_shifts: int) -> int:
         return int(math.ceil(max_shifts * 7 / (7 - DAYS_OFF) * 1.1)) + 2
 
-    def assign(self, day: date, day_start: int, starts: list[int]) -> list[tuple[str, float, float]]:
+    def assign(self, day: date, day_start: int, shifts: list[tuple[int, int]]) -> list[tuple[str, float, float]]:
         used = np.zeros(len(self.names), dtype=bool)
         off_today = self.off[:, day.weekday()]
         out = []
-        for st in sorted(starts):
+        for st, n in sorted(shifts):
             start = day_start + st * SLOT_S
-            end = start + SHIFT_SLOTS * SLOT_S
+            end = start + n * SLOT_S
             cost = np.abs(self.pref - st) + np.where(off_today, 1000.0, 0.0)
             cost[used | (self.last_end + MIN_REST_S > start)] = np.inf
             i = int(np.argmin(cost))
@@ -126,20 +154,22 @@ class Roster:
 
 
 def pause_plan(start: float, end: float, day_start: int, rng: np.random.Generator):
-    """(login_paused_s, pauses) for one shift: a short break, lunch or a second break,
-    sometimes a bathroom break or a training session."""
-    m = 60.0
-    pauses = [(start + rng.uniform(80, 150) * m, rng.uniform(10, 15) * m, "Break")]
-    lunch_lo, lunch_hi = day_start + 12 * 3600, day_start + 15 * 3600
-    lo, hi = max(start + 150 * m, lunch_lo), min(end - 75 * m, lunch_hi)
-    if hi > lo:
-        pauses.append((rng.uniform(lo, hi), rng.uniform(30, 45) * m, "Almuerzo"))
-    else:
-        pauses.append((start + rng.uniform(220, 270) * m, rng.uniform(10, 15) * m, "Break"))
+    """(login_paused_s, pauses) for one shift: a short break; on shifts of 5 hours or more
+    lunch (if the shift spans midday) or a second break; sometimes a bathroom break or a
+    training session. A third of the agents log in paused and get ready a minute later."""
+    m, span = 60.0, end - start
+    pauses = [(start + rng.uniform(0.30, 0.45) * span, rng.uniform(10, 15) * m, "Break")]
+    if span >= 5 * 3600:
+        lo = max(start + 0.45 * span, day_start + 12 * 3600)
+        hi = min(end - 75 * m, day_start + 15 * 3600)
+        if hi > lo:
+            pauses.append((rng.uniform(lo, hi), rng.uniform(30, 45) * m, "Almuerzo"))
+        else:
+            pauses.append((start + rng.uniform(0.65, 0.78) * span, rng.uniform(10, 15) * m, "Break"))
     if rng.random() < 0.45:
-        pauses.append((start + rng.uniform(30, 320) * m, rng.uniform(4, 9) * m, "Baño"))
+        pauses.append((start + rng.uniform(0.1, 0.9) * span, rng.uniform(4, 9) * m, "Baño"))
     if rng.random() < 0.04:
-        pauses.append((start + rng.uniform(60, 180) * m, rng.uniform(45, 60) * m, "Capacitacion"))
+        pauses.append((start + rng.uniform(0.2, 0.5) * span, rng.uniform(45, 60) * m, "Capacitacion"))
     pauses.sort()
     login_paused = rng.uniform(20, 180) if rng.random() < 0.3 else 0.0
     return login_paused, pauses

@@ -58,7 +58,7 @@ EXPECTED = {
 }
 LINE_ORDER = ["atc", "helpdesk", "sin_mapear"]
 
-# Raw numerators/denominators behind EXPECTED["...]["mtd"].
+# The unformatted month-to-date figures behind EXPECTED[line]["mtd"].
 EXPECTED_MTD = {
     "atc": {
         "offered": 110,

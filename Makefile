@@ -1,0 +1,89 @@
+# The README's two commands are `make run` and `make test`; everything else is a step of them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+
+# Locations (see ingestion/settings.py); relative paths are relative to this folder.
+export SLA_LANDING_DIR ?= data/landing
+export SLA_CONFIG ?= config/contract.yml
+export SLA_WAREHOUSE_DB ?= data/warehouse.duckdb
+export SLA_SERVING_DB ?= data/serving.duckdb
+# Dagster keeps its instance (dagster.yaml) and storage (.dagster_home/) in the project.
+export DAGSTER_HOME := $(CURDIR)
+export UV_PYTHON_DOWNLOADS := never
+
+DEMO_DAYS ?= 90
+DEMO_SEED ?= 20130527
+PORT ?= 8501
+
+.PHONY: help install demo-data build serve run dagster-ui test browser bench lint clean
+
+help:
+	@echo "make run         install, generate demo data if the landing folder is empty, build, serve on :$(PORT)"
+	@echo "make test        install what the tests need (Chromium too) and run the whole suite"
+	@echo "make build       build the warehouse from the files in SLA_LANDING_DIR (no demo data, no serving)"
+	@echo "make serve       serve the dashboards from the published copy"
+	@echo "make dagster-ui  open the Dagster UI on http://localhost:3000"
+	@echo "make bench       measure load and build speed and memory"
+
+$(UV):
+	@echo "==> Bootstrapping uv $(UV_VERSION) into .tools/ (with $(PYTHON))"
+	@$(PYTHON) -m venv .tools
+	@.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	@echo "==> Installing the pinned dependencies (uv.lock) into $(VENV)/"
+	@$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: $(VENV)/.installed
+
+demo-data: install
+	@if [ -n "$$(find $(SLA_LANDING_DIR) -type f 2>/dev/null | head -1)" ]; then \
+		echo "==> $(SLA_LANDING_DIR) already has files: building from them (no demo data generated)"; \
+	else \
+		echo "==> Generating $(DEMO_DAYS) days of demo operation into $(SLA_LANDING_DIR)"; \
+		$(BIN)/python -m simulator --out $(SLA_LANDING_DIR)/queue_log --days $(DEMO_DAYS) --seed $(DEMO_SEED); \
+	fi
+
+build: install
+	@echo "==> Building the warehouse (Dagster job warehouse_job: load, dbt build, checks, publish)"
+	@$(BIN)/python -m assets.build
+
+serve: install
+	@echo ""
+	@echo "==> Dashboards: http://localhost:$(PORT)   (Ctrl-C to stop)"
+	@echo "    Dagster UI:  in another terminal, 'make dagster-ui', then http://localhost:3000"
+	@echo "    Analysts:    duckdb $(SLA_SERVING_DB)   (read-only copy; see README)"
+	@echo ""
+	@$(BIN)/streamlit run dashboards/app.py --server.port $(PORT)
+
+run: demo-data build serve
+
+dagster-ui: install
+	@$(BIN)/dagster dev -m assets.definitions -p 3000
+
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		echo "==> Installing Chromium and ChromeDriver from Debian (browser tests)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+test: install browser
+	@$(BIN)/python -m pytest
+
+bench: install
+	@$(BIN)/python -m bench
+
+lint: install
+	@$(BIN)/ruff check .
+	@cd dbt_project && ../$(BIN)/sqlfluff lint models
+
+clean:
+	rm -rf data/warehouse.duckdb data/serving.duckdb .dagster_home dbt_project/target
