@@ -53,11 +53,11 @@ class Agent:
 class LineEngine:
     def __init__(self, model: LineModel, order: count):
         self.m = model
-        self.order = order  # shared tie-break counter: keeps same-instant lines in emission order
+        self.order = order  # tie-break of heap entries
         self.heap: list = []
         self.retries: list = []
         self.waiting: list[list[float]] = [[] for _ in model.queues]
-        self.events: list[tuple[float, int, str]] = []
+        self.events: list[tuple[float, str]] = []  # (epoch, complete line); same-instant order = emission order
         tr = model.traits
         self.pat_mu, self.pat_sigma = lognormal_params(tr.patience_mean_s, tr.patience_sigma)
         self.hand = [lognormal_params(q.aht_mean_s, q.aht_sigma) for q in model.queue_traits]
@@ -65,21 +65,21 @@ class LineEngine:
 
     # --- agent bookkeeping ---------------------------------------------------------
     def _emit_all(self, t: float, agent: str, event: str, per_queue: str, reason: str) -> None:
-        ev, k = self.events, self.order
-        ev.append((t, next(k), f"NONE|NONE|{agent}|{event}|{reason}"))
+        ev, e = self.events, int(t)
+        ev.append((t, f"{e}|NONE|NONE|{agent}|{event}|{reason}\n"))
         for q in self.m.queues:
-            ev.append((t, next(k), f"NONE|{q}|{agent}|{per_queue}|{reason}"))
+            ev.append((t, f"{e}|NONE|{q}|{agent}|{per_queue}|{reason}\n"))
 
     def add_shift(self, shift) -> None:
-        ev, k = self.events, self.order
+        ev, e = self.events, int(shift.start)
         flag = "PAUSED" if shift.login_paused_s else ""
         for q in self.m.queues:
-            ev.append((shift.start, next(k), f"MANAGER|{q}|{shift.agent}|ADDMEMBER|{flag}"))
+            ev.append((shift.start, f"{e}|MANAGER|{q}|{shift.agent}|ADDMEMBER|{flag}\n"))
         free = shift.start
         if shift.login_paused_s:
             free = shift.start + shift.login_paused_s
             self._emit_all(free, shift.agent, "UNPAUSEALL", "UNPAUSE", "")
-        heappush(self.heap, (free, next(k), Agent(shift.agent, free, shift.end, shift.pauses)))
+        heappush(self.heap, (free, next(self.order), Agent(shift.agent, free, shift.end, shift.pauses)))
 
     def _settle(self, ag: Agent, t0: float):
         """Commits the agent's pauses and logout due before he could take a call at t0.
@@ -100,9 +100,9 @@ class LineEngine:
                 continue
             if ag.end <= s:
                 t = ag.end if ag.end >= ag.free else ag.free + 2.0 + ag.end % 11
-                ev, k = self.events, self.order
+                ev, e = self.events, int(t)
                 for q in self.m.queues:
-                    ev.append((t, next(k), f"MANAGER|{q}|{ag.name}|REMOVEMEMBER|"))
+                    ev.append((t, f"{e}|MANAGER|{q}|{ag.name}|REMOVEMEMBER|\n"))
                 return None
             return s
 

@@ -44,13 +44,13 @@ def find_quiet_moment(day_start: int, recs_by_line) -> float | None:
     return t + 30 if t + 30 < hi else None
 
 
-def system_events(day_start: int, restart_at: float | None, rng: np.random.Generator, order):
+def system_events(day_start: int, restart_at: float | None, rng: np.random.Generator):
     events = []
     if restart_at is not None:
-        events.append((restart_at, next(order), "NONE|NONE|NONE|QUEUESTART|"))
-        events.append((restart_at + 1.2, next(order), "NONE|NONE|NONE|CONFIGRELOAD|"))
+        events.append((restart_at, f"{int(restart_at)}|NONE|NONE|NONE|QUEUESTART|\n"))
+        events.append((restart_at + 1.2, f"{int(restart_at + 1.2)}|NONE|NONE|NONE|CONFIGRELOAD|\n"))
     # reloads cluster in office hours, when someone edits the dialplan or queues
     n = int(rng.poisson(1.2))
     for t in np.sort(day_start + rng.uniform(9 * 3600, 19 * 3600, size=n)).tolist():
-        events.append((t, next(order), "NONE|NONE|NONE|CONFIGRELOAD|"))
+        events.append((t, f"{int(t)}|NONE|NONE|NONE|CONFIGRELOAD|\n"))
     return events

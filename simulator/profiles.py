@@ -66,12 +66,12 @@ class QueueTraits:
 LINE_TRAITS: dict[str, LineTraits] = {
     "atc": LineTraits(
         open_hour=8, close_hour=22, hourly=_BUSINESS_HOURS,
-        peak_load_ratio=1.0, patience_mean_s=300.0, patience_sigma=1.0, retry_prob=0.30,
+        peak_load_ratio=1.1, patience_mean_s=300.0, patience_sigma=1.0, retry_prob=0.30,
         did="08108889999", transfer_extens=("4100", "4150", "4300"),
     ),
     "helpdesk": LineTraits(
         open_hour=0, close_hour=24, hourly=_ROUND_THE_CLOCK,
-        peak_load_ratio=1.0, patience_mean_s=360.0, patience_sigma=1.0, retry_prob=0.40,
+        peak_load_ratio=1.1, patience_mean_s=360.0, patience_sigma=1.0, retry_prob=0.40,
         did="08108883333", transfer_extens=("4500", "4510", "4100"),
     ),
 }
@@ -79,13 +79,13 @@ DEFAULT_LINE = LineTraits(open_hour=8, close_hour=22, hourly=_BUSINESS_HOURS, di
 
 # keyword in the queue name -> traits
 QUEUE_TRAITS: dict[str, QueueTraits] = {
-    "facturacion": QueueTraits(share=0.35, aht_mean_s=210, aht_sigma=0.55),
-    "ventas": QueueTraits(share=0.20, aht_mean_s=380, aht_sigma=0.65),
-    "instalaciones": QueueTraits(share=0.20, aht_mean_s=260, aht_sigma=0.60),
-    "reclamos": QueueTraits(share=0.25, aht_mean_s=330, aht_sigma=0.65, timeout_s=600, outage_spill=1.4),
-    "catv": QueueTraits(share=0.30, aht_mean_s=330, aht_sigma=0.60, timeout_s=300, service="catv"),
-    "internet": QueueTraits(share=0.50, aht_mean_s=400, aht_sigma=0.65, timeout_s=300, service="internet"),
-    "telefonia": QueueTraits(share=0.20, aht_mean_s=300, aht_sigma=0.60, timeout_s=300, service="telefonia"),
+    "facturacion": QueueTraits(share=0.35, aht_mean_s=240, aht_sigma=0.55),
+    "ventas": QueueTraits(share=0.20, aht_mean_s=300, aht_sigma=0.65),
+    "instalaciones": QueueTraits(share=0.20, aht_mean_s=250, aht_sigma=0.60),
+    "reclamos": QueueTraits(share=0.25, aht_mean_s=280, aht_sigma=0.65, timeout_s=600, outage_spill=1.4),
+    "catv": QueueTraits(share=0.30, aht_mean_s=300, aht_sigma=0.60, timeout_s=300, service="catv"),
+    "internet": QueueTraits(share=0.50, aht_mean_s=380, aht_sigma=0.65, timeout_s=300, service="internet"),
+    "telefonia": QueueTraits(share=0.20, aht_mean_s=280, aht_sigma=0.60, timeout_s=300, service="telefonia"),
 }
 DEFAULT_QUEUE = QueueTraits(share=1.0, aht_mean_s=300, aht_sigma=0.6)
 

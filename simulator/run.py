@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import date, timedelta
 from itertools import count
@@ -110,7 +111,7 @@ def generate(
                                   np.random.default_rng([seed, _CALLERS]))
     order = count()
     engines = [LineEngine(m, order) for m in models]
-    writer = QueueLogWriter(out_dir, population.numbers, order,
+    writer = QueueLogWriter(out_dir, population.numbers,
                             first_seq=int(np.random.default_rng([seed, _WRITER]).integers(1000, 60000)))
     restarts = restart_days(day_list, seed)
     pushed = [0] * len(models)
@@ -139,7 +140,7 @@ def generate(
         restart_at = find_quiet_moment(ds, recs_by_line) if day in restarts else None
         if restart_at is not None:
             restart_log.append(local_text(restart_at, tz))
-        writer.add_events(system_events(ds, restart_at, sys_rng, order))
+        writer.add_events(system_events(ds, restart_at, sys_rng))
         day_stats = writer.add_calls(recs_by_line, restart_at, np.random.default_rng([seed, _WRITER, day.toordinal()]))
         path, n = writer.write_day(day, de)
         files.append(path.name)
@@ -155,7 +156,7 @@ def generate(
     # as the live log would hold them.
     tail_day = end + timedelta(days=1)
     if writer.pending:
-        path, n = writer.write_day(tail_day, int(writer.pending[-1][0]) + 10**6)
+        path, n = writer.write_day(tail_day, math.inf)
         files.append(path.name)
         lines_written += n
 

@@ -1,8 +1,9 @@
 """Turns call records into queue_log lines and writes one file per local day.
 
-Lines are kept as (epoch float, tie-break, text-after-epoch) until their day is
-written, so a call that straddles midnight lands in two files, as with real
-rotation. Every integer in a data field is a difference of the integer epochs
+Lines are kept as (epoch float, complete line) until their day is written, so a
+call that straddles midnight lands in two files, as with real rotation. Sorting is
+stable, so lines of the same instant keep the order they were made in (DID before
+ENTERQUEUE, PAUSEALL before its PAUSE lines). Every integer in a data field is a difference of the integer epochs
 written on the lines, as Asterisk computes them from time(NULL).
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import count
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -60,12 +61,11 @@ class DayStats:
 
 
 class QueueLogWriter:
-    def __init__(self, out_dir: Path, numbers: list[str], order: count, first_seq: int):
+    def __init__(self, out_dir: Path, numbers: list[str], first_seq: int):
         self.out_dir = Path(out_dir)
         self.numbers = numbers
-        self.order = order
         self.seq = first_seq          # last channel sequence number handed out
-        self.pending: list[tuple[float, int, str]] = []
+        self.pending: list[tuple[float, str]] = []
 
     def add_events(self, events) -> None:
         self.pending.extend(events)
@@ -103,66 +103,74 @@ class QueueLogWriter:
 
     def add_calls(self, recs_by_line: list[tuple[LineModel, list]], restart_at, rng) -> dict[str, DayStats]:
         caller_ids, member_ids = self._channel_ids(recs_by_line, restart_at, rng)
-        ev, k, numbers = self.pending, self.order, self.numbers
+        ev, numbers = self.pending, self.numbers
+        add = ev.append
         stats = {}
         for li, (model, recs) in enumerate(recs_by_line):
             st = DayStats()
             queues, did_num, extens = model.queues, model.traits.did, model.traits.transfer_extens
             sl_t, short_t = model.sl_seconds, model.short_abandon_s
+            n_ans = n_sl = n_20 = hold_sum = talk_sum = 0
+            n_key = n_to = n_ab = n_short = 0
             for r, cid, muid in zip(recs, caller_ids[li], member_ids[li]):
                 kind, q, caller, a, _, did, origpos, fails, t1, agent, rs, t2, detail, pos = r
-                queue = queues[q]
                 ea = int(a)
-                st.offered += 1
+                head = f"{cid}|{queues[q]}|"
                 if did:
-                    ev.append((a, next(k), f"{cid}|{queue}|NONE|DID|{did_num}"))
-                ev.append((a, next(k), f"{cid}|{queue}|NONE|ENTERQUEUE||{numbers[caller]}|{origpos}"))
+                    add((a, f"{ea}|{head}NONE|DID|{did_num}\n"))
+                add((a, f"{ea}|{head}NONE|ENTERQUEUE||{numbers[caller]}|{origpos}\n"))
                 if fails:
                     for name, s, dur in fails:
-                        ev.append((s + dur, next(k), f"{cid}|{queue}|{name}|RINGNOANSWER|{int(round(dur * 1000))}"))
+                        add((s + dur, f"{int(s + dur)}|{head}{name}|RINGNOANSWER|{int(round(dur * 1000))}\n"))
+                e1 = int(t1)
                 if kind == ANSWERED:
-                    hold = int(t1) - ea
-                    talk = int(t2) - int(t1)
-                    ev.append((t1, next(k), f"{cid}|{queue}|{agent}|CONNECT|{hold}|{muid}|{int(t1 - rs)}"))
+                    hold = e1 - ea
+                    e2 = int(t2)
+                    talk = e2 - e1
+                    add((t1, f"{e1}|{head}{agent}|CONNECT|{hold}|{muid}|{int(t1 - rs)}\n"))
                     if detail == END_TRANSFER:
-                        text = f"{cid}|{queue}|{agent}|BLINDTRANSFER|{extens[pos]}|{TRANSFER_CONTEXT}|{hold}|{talk}|{origpos}"
+                        add((t2, f"{e2}|{head}{agent}|BLINDTRANSFER|{extens[pos]}|{TRANSFER_CONTEXT}|{hold}|{talk}|{origpos}\n"))
+                    elif detail == END_AGENT:
+                        add((t2, f"{e2}|{head}{agent}|COMPLETEAGENT|{hold}|{talk}|{origpos}\n"))
                     else:
-                        end = "COMPLETEAGENT" if detail == END_AGENT else "COMPLETECALLER"
-                        text = f"{cid}|{queue}|{agent}|{end}|{hold}|{talk}|{origpos}"
-                    ev.append((t2, next(k), text))
-                    st.answered += 1
-                    st.hold_sum += hold
-                    st.talk_sum += talk
+                        add((t2, f"{e2}|{head}{agent}|COMPLETECALLER|{hold}|{talk}|{origpos}\n"))
+                    n_ans += 1
+                    hold_sum += hold
+                    talk_sum += talk
                     if hold <= sl_t:
-                        st.answered_in_sl += 1
+                        n_sl += 1
                     if hold <= 20:
-                        st.answered_in_20 += 1
+                        n_20 += 1
                     continue
-                wait = int(t1) - ea
+                wait = e1 - ea
                 if kind == EXITKEY:
-                    ev.append((t1, next(k), f"{cid}|{queue}|NONE|EXITWITHKEY|{detail}|{pos}|{origpos}|{wait}"))
-                    st.exit_keys += 1
+                    add((t1, f"{e1}|{head}NONE|EXITWITHKEY|{detail}|{pos}|{origpos}|{wait}\n"))
+                    n_key += 1
                 elif kind == TIMEOUT:
-                    ev.append((t1, next(k), f"{cid}|{queue}|NONE|EXITWITHTIMEOUT|{pos}|{origpos}|{wait}"))
-                    st.timeouts += 1
+                    add((t1, f"{e1}|{head}NONE|EXITWITHTIMEOUT|{pos}|{origpos}|{wait}\n"))
+                    n_to += 1
                 else:
-                    assert kind == ABANDON
-                    ev.append((t1, next(k), f"{cid}|{queue}|NONE|ABANDON|{pos}|{origpos}|{wait}"))
+                    add((t1, f"{e1}|{head}NONE|ABANDON|{pos}|{origpos}|{wait}\n"))
                     if wait < short_t:
-                        st.short_abandoned += 1
+                        n_short += 1
                     else:
-                        st.abandoned += 1
+                        n_ab += 1
+            st.offered, st.answered, st.answered_in_sl, st.answered_in_20 = len(recs), n_ans, n_sl, n_20
+            st.hold_sum, st.talk_sum, st.exit_keys, st.timeouts = hold_sum, talk_sum, n_key, n_to
+            st.abandoned, st.short_abandoned = n_ab, n_short
             stats[model.code] = st
         return stats
 
-    def write_day(self, day: date, day_end: int) -> tuple[Path, int]:
+    def write_day(self, day: date, day_end: float) -> tuple[Path, int]:
         """Writes the lines before `day_end` to queue_log-YYYYMMDD (named after their local day)."""
         pend = self.pending
-        pend.sort()
-        cut = bisect_left(pend, (day_end, -1))
+        pend.sort(key=_EPOCH)
+        cut = bisect_left(pend, day_end, key=_EPOCH)
         chunk, self.pending = pend[:cut], pend[cut:]
         path = self.out_dir / f"queue_log-{day:%Y%m%d}"
-        text = "".join([f"{int(t)}|{body}\n" for t, _, body in chunk])
         with open(path, "wb") as fh:
-            fh.write(text.encode("utf-8"))
+            fh.write("".join([line for _, line in chunk]).encode("utf-8"))
         return path, len(chunk)
+
+
+_EPOCH = itemgetter(0)

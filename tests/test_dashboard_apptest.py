@@ -148,3 +148,11 @@ def test_serving_file_without_kpi_tables_shows_the_spanish_message(
     monkeypatch.setenv("SLA_SERVING_DB", str(path))
     at = _run(APP)
     assert any(NO_DATA in i.value for i in at.info)
+
+
+def test_serving_file_with_empty_kpis_shows_the_spanish_message(serving):
+    with duckdb.connect(str(serving)) as con:
+        con.execute("DELETE FROM kpi_line_daily")
+    at = _run(APP)
+    assert any(NO_DATA in i.value for i in at.info)
+    assert not at.metric
