@@ -24,9 +24,9 @@ AREAS = (
 )
 # kind -> (probability, services hit, multiplier of each service relative to the main one)
 KINDS = {
-    "hfc_node": (0.50, ("internet", "catv", "telefonia"), (1.0, 0.85, 0.35)),
+    "hfc_node": (0.55, ("internet", "catv", "telefonia"), (1.0, 0.85, 0.35)),
     "internet_core": (0.35, ("internet",), (1.0,)),
-    "catv_headend": (0.15, ("catv",), (1.0,)),
+    "catv_headend": (0.10, ("catv",), (1.0,)),
 }
 CSV_COLUMNS = ("outage_id", "start_local", "end_local", "area", "services")
 
@@ -56,8 +56,8 @@ def pick_outages(days: list[date], count: int, seed: int, tz) -> list[Outage]:
         kind = kinds[rng.choice(len(kinds), p=probs / probs.sum())]
         _, services, rel = KINDS[kind]
         main = rng.uniform(4.0, 8.0)
-        start_min = int(rng.uniform(8 * 60, 19 * 60)) // 5 * 5
-        dur_min = int(rng.uniform(120, 300)) // 5 * 5
+        start_min = int(rng.uniform(9 * 60, 18 * 60)) // 5 * 5
+        dur_min = int(rng.uniform(150, 300)) // 5 * 5
         start = day_start_epoch(day, tz) + start_min * 60
         out.append(
             Outage(
