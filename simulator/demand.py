@@ -78,8 +78,8 @@ class CallerPopulation:
     """Finite set of subscriber numbers; a small 'hot' set calls far more often, so the
     same numbers come back within days as repeat contacts do."""
 
-    HOT_SHARE_OF_POPULATION = 0.03
-    HOT_SHARE_OF_CALLS = 0.25
+    HOT_SHARE_OF_POPULATION = 0.01   # subscribers with a chronic problem...
+    HOT_SHARE_OF_CALLS = 0.15        # ...place this share of the calls (about one a week each)
     ANONYMOUS_SHARE = 0.003
 
     def __init__(self, size: int, rng: np.random.Generator):

@@ -66,12 +66,12 @@ class QueueTraits:
 LINE_TRAITS: dict[str, LineTraits] = {
     "atc": LineTraits(
         open_hour=8, close_hour=22, hourly=_BUSINESS_HOURS,
-        peak_load_ratio=1.1, patience_mean_s=300.0, patience_sigma=1.0, retry_prob=0.30,
+        peak_load_ratio=1.18, patience_mean_s=300.0, patience_sigma=1.0, retry_prob=0.30,
         did="08108889999", transfer_extens=("4100", "4150", "4300"),
     ),
     "helpdesk": LineTraits(
         open_hour=0, close_hour=24, hourly=_ROUND_THE_CLOCK,
-        peak_load_ratio=1.1, patience_mean_s=360.0, patience_sigma=1.0, retry_prob=0.40,
+        peak_load_ratio=1.18, patience_mean_s=360.0, patience_sigma=1.0, retry_prob=0.40,
         did="08108883333", transfer_extens=("4500", "4510", "4100"),
     ),
 }
@@ -90,7 +90,7 @@ QUEUE_TRAITS: dict[str, QueueTraits] = {
 DEFAULT_QUEUE = QueueTraits(share=1.0, aht_mean_s=300, aht_sigma=0.6)
 
 # Share of scheduled time lost to breaks, lunch and training; staffing plans add it on top.
-SHRINKAGE = 0.12
+SHRINKAGE = 0.15
 SHIFT_HOURS = 6
 RING_MEDIAN_S = 4.0        # time a member's phone rings before pick-up
 RING_TIMEOUT_S = 15        # queues.conf timeout: ring this long, then RINGNOANSWER

@@ -24,7 +24,7 @@ from .writer import DayStats, QueueLogWriter
 DEFAULT_SEED = 20130527
 DEFAULT_DAYS = 90
 OUTAGES_PER_90_DAYS = 3
-POPULATION_PER_POSITION_SCALE = 150_000
+POPULATION_PER_POSITION_SCALE = 300_000
 # shifts of the next day that start this soon after midnight are logged in early
 # enough to take the calls still waiting at midnight
 LOOKAHEAD_S = 6 * 3600

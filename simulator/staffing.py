@@ -160,10 +160,10 @@ def pause_plan(start: float, end: float, day_start: int, rng: np.random.Generato
     m, span = 60.0, end - start
     pauses = [(start + rng.uniform(0.30, 0.45) * span, rng.uniform(10, 15) * m, "Break")]
     if span >= 5 * 3600:
-        lo = max(start + 0.45 * span, day_start + 12 * 3600)
-        hi = min(end - 75 * m, day_start + 15 * 3600)
+        lo = max(start + 0.45 * span, day_start + 11.5 * 3600)
+        hi = min(end - 60 * m, day_start + 15.5 * 3600)
         if hi > lo:
-            pauses.append((rng.uniform(lo, hi), rng.uniform(30, 45) * m, "Almuerzo"))
+            pauses.append((rng.uniform(lo, hi), rng.uniform(30, 40) * m, "Almuerzo"))
         else:
             pauses.append((start + rng.uniform(0.65, 0.78) * span, rng.uniform(10, 15) * m, "Break"))
     if rng.random() < 0.45:

@@ -1,0 +1,54 @@
+"""The Dagster code location loads, names every asset as agreed, and its sensor turns new
+landing files into a run for the days they cover."""
+
+from __future__ import annotations
+
+from dagster import AssetKey, RunRequest, SkipReason, build_sensor_context
+
+from assets.definitions import defs
+
+MARTS = {"dim_lines", "fct_calls", "fct_agent_sessions", "fct_agent_intervals",
+         "kpi_line_interval", "kpi_line_daily"}
+
+
+def test_definitions_load_with_the_whole_graph():
+    graph = defs.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert MARTS <= keys
+    assert {"raw/asterisk_queue_log", "raw/contract_lines", "raw/contract_queues",
+            "stg_asterisk__queue_events", "int_queue_calls", "serving_database"} <= keys
+    job = defs.resolve_job_def("warehouse_job")
+    assert job.partitions_def is not None
+    assert defs.resolve_sensor_def("landing_sensor") and defs.resolve_schedule_def("nightly_warehouse")
+
+
+def test_every_asset_has_a_group_kinds_and_a_description():
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        if node.is_external:
+            continue
+        assert node.group_name and node.group_name != "default", key
+        assert node.kinds, key
+        assert node.description, key
+
+
+def test_dbt_models_depend_on_the_loader_assets():
+    graph = defs.resolve_asset_graph()
+    assert AssetKey(["raw", "asterisk_queue_log"]) in graph.get(AssetKey("stg_asterisk__queue_events")).parent_keys
+    assert AssetKey("kpi_line_daily") in graph.get(AssetKey("serving_database")).parent_keys
+
+
+def test_sensor_requests_the_days_of_new_files_then_skips(tmp_path, monkeypatch):
+    # 2024-03-01 23:59:50 and 2024-03-02 00:10:00 in Buenos Aires
+    (tmp_path / "queue_log-20240302").write_text(
+        "1709348390|c1|q|NONE|ENTERQUEUE||1|1\n1709348990|c1|q|NONE|ABANDON|1|1|600\n")
+    monkeypatch.setenv("SLA_LANDING_DIR", str(tmp_path))
+    sensor = defs.resolve_sensor_def("landing_sensor")
+    context = build_sensor_context()
+    first = sensor(context)
+    assert isinstance(first, RunRequest)
+    assert first.tags["dagster/asset_partition_range_start"] == "2024-03-01"
+    assert first.tags["dagster/asset_partition_range_end"] == "2024-03-02"
+    again = sensor(build_sensor_context(cursor=context.cursor))
+    assert isinstance(again, SkipReason)
