@@ -16,6 +16,7 @@ from dagster import (
 )
 
 from assets.resources import WarehouseResource
+from checks.asset_checks import QUEUE_LOG_CHECK_SPECS, days_touched, expectations, files_balance
 from ingestion import settings
 from ingestion.contract_config import load_config, write_config_tables
 from ingestion.landing import discover_queue_log_files, load_queue_logs, peek_time_range
@@ -66,6 +67,7 @@ def _window_utc(context: AssetExecutionContext) -> tuple[datetime, datetime]:
     kinds={"python", "duckdb"},
     partitions_def=daily_partitions,
     backfill_policy=BackfillPolicy.single_run(),
+    check_specs=QUEUE_LOG_CHECK_SPECS,
 )
 def raw_asterisk_queue_log(context: AssetExecutionContext, warehouse: WarehouseResource):
     """Asterisk queue_log lines (flat files and realtime-table CSVs) from the landing folder
@@ -94,7 +96,13 @@ def raw_asterisk_queue_log(context: AssetExecutionContext, warehouse: WarehouseR
             "where event_time_utc >= ? and event_time_utc < ?",
             [start, end],
         ).fetchone()[0]
+        changed = [r.file_path for r in results if r.status != "unchanged"]
+        checks = [
+            files_balance(con),
+            expectations(con, days_touched(con, changed, config.timezone), config.timezone),
+        ]
     return MaterializeResult(
+        check_results=checks,
         metadata={
             "landing_dir": str(landing),
             "files_considered": len(files),

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import duckdb
-import great_expectations as gx
-import great_expectations.expectations as gxe
 
 from ingestion.queue_log import KNOWN_EVENTS
 
@@ -21,7 +19,12 @@ logging.getLogger("great_expectations").setLevel(logging.WARNING)
 SUITE_NAME = "raw_asterisk_queue_log"
 
 
-def build_suite() -> gx.ExpectationSuite:
+def build_suite():
+    # imported here: Great Expectations takes ~10 s to import, which every process that
+    # merely loads the Dagster definitions would otherwise pay
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
     suite = gx.ExpectationSuite(name=SUITE_NAME)
     for column in ("file_path", "line_no", "event_time_utc", "event"):
         suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=column))
@@ -50,6 +53,8 @@ class DayResult:
 
 class QueueLogValidator:
     def __init__(self) -> None:
+        import great_expectations as gx
+
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = {"globally": False}
         source = self.context.data_sources.add_pandas("duckdb_batches")

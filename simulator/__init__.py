@@ -7,4 +7,4 @@ contract file) that writes Asterisk queue_log files, one per local day.
 
 from .run import DEFAULT_DAYS, DEFAULT_SEED, generate, outages_csv_path
 
-__all__ = ["generate", "outages_csv_path", "DEFAULT_DAYS", "DEFAULT_SEED"]
+__all__ = ["DEFAULT_DAYS", "DEFAULT_SEED", "generate", "outages_csv_path"]

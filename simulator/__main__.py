@@ -6,6 +6,8 @@ import argparse
 import sys
 from datetime import date
 
+from ingestion.settings import landing_dir
+
 from .run import DEFAULT_DAYS, DEFAULT_SEED, generate
 
 
@@ -14,38 +16,79 @@ def _pct(x) -> str:
 
 
 def _progress(day, done, total, calls, totals) -> None:
-    sl = "  ".join(f"{code} SL {_pct(k['service_level'])} (20s {_pct(k['service_level_20s'])})"
-                   for code, k in totals.items())
+    sl = "  ".join(
+        f"{code} SL {_pct(k['service_level'])} (20s {_pct(k['service_level_20s'])})"
+        for code, k in totals.items()
+    )
     print(f"{day}  day {done:>3}/{total}  {calls:>5} calls  so far: {sl}", flush=True)
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m simulator", description=__doc__)
-    p.add_argument("--out", required=True, help="folder for queue_log-YYYYMMDD files")
+    p.add_argument(
+        "--out",
+        default=None,
+        help="folder for queue_log-YYYYMMDD files (default: SLA_LANDING_DIR/queue_log)",
+    )
     p.add_argument("--days", type=int, default=DEFAULT_DAYS)
-    p.add_argument("--end", type=date.fromisoformat, default=None,
-                   help="last local day simulated (default: yesterday in Buenos Aires)")
+    p.add_argument(
+        "--end",
+        type=date.fromisoformat,
+        default=None,
+        help="last local day simulated (default: yesterday in Buenos Aires)",
+    )
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    p.add_argument("--positions-scale", type=float, default=1.0,
-                   help="multiplies contracted positions and demand together")
-    p.add_argument("--load-factor", type=float, default=1.0, help="multiplies arrivals only")
-    p.add_argument("--outage-days", type=int, default=None, help="default: 3 per 90 days")
-    p.add_argument("--config", default=None, help="contract file (default: SLA_CONFIG or config/contract.yml)")
-    p.add_argument("--clean", action="store_true", help="delete existing queue_log-* files in --out first")
+    p.add_argument(
+        "--positions-scale",
+        type=float,
+        default=1.0,
+        help="multiplies contracted positions and demand together",
+    )
+    p.add_argument(
+        "--load-factor", type=float, default=1.0, help="multiplies arrivals only"
+    )
+    p.add_argument(
+        "--outage-days", type=int, default=None, help="default: 3 per 90 days"
+    )
+    p.add_argument(
+        "--config",
+        default=None,
+        help="contract file (default: SLA_CONFIG or config/contract.yml)",
+    )
+    p.add_argument(
+        "--clean",
+        action="store_true",
+        help="delete existing queue_log-* files in --out first",
+    )
     a = p.parse_args(argv)
-    s = generate(a.out, days=a.days, end=a.end, seed=a.seed, positions_scale=a.positions_scale,
-                 load_factor=a.load_factor, outage_days=a.outage_days, config=a.config,
-                 clean=a.clean, progress=_progress)
-    print(f"\n{s['days']} days {s['first_day']}..{s['last_day']}, seed {s['seed']}: "
-          f"{len(s['files'])} files, {s['lines_written']} lines, {s['calls']} calls in {s['elapsed_s']} s")
+    s = generate(
+        a.out or landing_dir() / "queue_log",
+        days=a.days,
+        end=a.end,
+        seed=a.seed,
+        positions_scale=a.positions_scale,
+        load_factor=a.load_factor,
+        outage_days=a.outage_days,
+        config=a.config,
+        clean=a.clean,
+        progress=_progress,
+    )
+    print(
+        f"\n{s['days']} days {s['first_day']}..{s['last_day']}, seed {s['seed']}: "
+        f"{len(s['files'])} files, {s['lines_written']} lines, {s['calls']} calls in {s['elapsed_s']} s"
+    )
     for code, k in s["lines"].items():
-        print(f"  {code:<9} positions {s['positions'][code]:>3}  offered {k['offered']:>7}  "
-              f"SL {_pct(k['service_level'])}  SL20 {_pct(k['service_level_20s'])}  "
-              f"abandon {_pct(k['abandon_rate'])}  lost {_pct(k['lost_rate'])}  "
-              f"ASA {k['asa_s']} s  AHT {k['aht_s']} s")
+        print(
+            f"  {code:<9} positions {s['positions'][code]:>3}  offered {k['offered']:>7}  "
+            f"SL {_pct(k['service_level'])}  SL20 {_pct(k['service_level_20s'])}  "
+            f"abandon {_pct(k['abandon_rate'])}  lost {_pct(k['lost_rate'])}  "
+            f"ASA {k['asa_s']} s  AHT {k['aht_s']} s"
+        )
     for o in s["outages"]:
-        print(f"  outage {o['outage_id']}: {o['start_local']} .. {o['end_local']}  {o['area']}  "
-              f"{'+'.join(o['services'])}  x{o['multipliers'][0]}")
+        print(
+            f"  outage {o['outage_id']}: {o['start_local']} .. {o['end_local']}  {o['area']}  "
+            f"{'+'.join(o['services'])}  x{o['multipliers'][0]}"
+        )
     print(f"  outages -> {s['outages_csv']}")
     return 0
 

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from functools import lru_cache
-
-try:
-    from zoneinfo import ZoneInfo
-except ImportError:  # pragma: no cover - Python 3.11 always has it
-    ZoneInfo = None  # type: ignore[assignment]
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Buenos Aires has had no DST since 2009; used only when the tz database is missing.
 _BUENOS_AIRES_FALLBACK = timezone(timedelta(hours=-3))
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_tz(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
-    except Exception:
+    except (ZoneInfoNotFoundError, ValueError):
         return _BUENOS_AIRES_FALLBACK
 
 
@@ -42,8 +38,7 @@ def holiday_checker(first: date, last: date):
     """Returns day -> bool for Argentine national holidays (none if the package is absent)."""
     try:
         import holidays
-
-        ar = holidays.country_holidays("AR", years=range(first.year, last.year + 1))
-    except Exception:
+    except ImportError:
         return lambda day: False
+    ar = holidays.country_holidays("AR", years=range(first.year, last.year + 1))
     return lambda day: day in ar

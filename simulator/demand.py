@@ -32,10 +32,14 @@ def intraday_weights(model: LineModel) -> np.ndarray:
 
 
 def peak_calls_per_hour(model: LineModel) -> float:
-    """Calls per hour in the peak hour of an average weekday, sized to the contracted positions."""
-    effective = model.positions * (1.0 - SHRINKAGE)
+    """Calls per hour in the peak hour of an average weekday, sized to the contracted positions
+    (scaled linearly with positions_scale, so a bigger operation carries the same load per
+    position and enjoys the economies of scale a real one would)."""
+    effective = model.base_positions * (1.0 - SHRINKAGE)
     load = max_load(effective, model.aht_s, model.sl_seconds, model.sl_target)
-    return model.traits.peak_load_ratio * load * 3600.0 / model.aht_s
+    return (
+        model.traits.peak_load_ratio * load * 3600.0 / model.aht_s * model.demand_scale
+    )
 
 
 def day_factor(model: LineModel, day, holiday: bool) -> float:
@@ -78,8 +82,10 @@ class CallerPopulation:
     """Finite set of subscriber numbers; a small 'hot' set calls far more often, so the
     same numbers come back within days as repeat contacts do."""
 
-    HOT_SHARE_OF_POPULATION = 0.01   # subscribers with a chronic problem...
-    HOT_SHARE_OF_CALLS = 0.15        # ...place this share of the calls (about one a week each)
+    HOT_SHARE_OF_POPULATION = 0.01  # subscribers with a chronic problem...
+    HOT_SHARE_OF_CALLS = (
+        0.15  # ...place this share of the calls (about one a week each)
+    )
     ANONYMOUS_SHARE = 0.003
 
     def __init__(self, size: int, rng: np.random.Generator):
@@ -96,4 +102,6 @@ class CallerPopulation:
 
     def draw(self, n: int, rng: np.random.Generator) -> np.ndarray:
         hot = rng.random(n) < self.HOT_SHARE_OF_CALLS
-        return np.where(hot, rng.integers(0, self.hot, size=n), rng.integers(0, self.size, size=n))
+        return np.where(
+            hot, rng.integers(0, self.hot, size=n), rng.integers(0, self.size, size=n)
+        )

@@ -35,19 +35,19 @@ from .profiles import (
 INF = math.inf
 ANSWERED, ABANDON, TIMEOUT, EXITKEY = 0, 1, 2, 3
 END_CALLER, END_AGENT, END_TRANSFER = 0, 1, 2
-KEY_ANNOUNCE_S = 30     # the exit-key option is announced after this much waiting
+KEY_ANNOUNCE_S = 30  # the exit-key option is announced after this much waiting
 DRAWS_PER_CALL = 10
 
 
 class Agent:
-    __slots__ = ("name", "end", "pauses", "pi", "free")
+    __slots__ = ("end", "free", "name", "pauses", "pi")
 
     def __init__(self, name: str, free: float, end: float, pauses):
         self.name = name
-        self.free = free      # when the agent can next take a call
-        self.end = end        # planned shift end
+        self.free = free  # when the agent can next take a call
+        self.end = end  # planned shift end
         self.pauses = pauses  # [(planned start, seconds, reason)], sorted
-        self.pi = 0           # next pause not yet taken
+        self.pi = 0  # next pause not yet taken
 
 
 class LineEngine:
@@ -57,14 +57,22 @@ class LineEngine:
         self.heap: list = []
         self.retries: list = []
         self.waiting: list[list[float]] = [[] for _ in model.queues]
-        self.events: list[tuple[float, str]] = []  # (epoch, complete line); same-instant order = emission order
+        self.events: list[
+            tuple[float, str]
+        ] = []  # (epoch, complete line); same-instant order = emission order
         tr = model.traits
-        self.pat_mu, self.pat_sigma = lognormal_params(tr.patience_mean_s, tr.patience_sigma)
-        self.hand = [lognormal_params(q.aht_mean_s, q.aht_sigma) for q in model.queue_traits]
+        self.pat_mu, self.pat_sigma = lognormal_params(
+            tr.patience_mean_s, tr.patience_sigma
+        )
+        self.hand = [
+            lognormal_params(q.aht_mean_s, q.aht_sigma) for q in model.queue_traits
+        ]
         self.timeouts = [q.timeout_s or INF for q in model.queue_traits]
 
     # --- agent bookkeeping ---------------------------------------------------------
-    def _emit_all(self, t: float, agent: str, event: str, per_queue: str, reason: str) -> None:
+    def _emit_all(
+        self, t: float, agent: str, event: str, per_queue: str, reason: str
+    ) -> None:
         ev, e = self.events, int(t)
         ev.append((t, f"{e}|NONE|NONE|{agent}|{event}|{reason}\n"))
         for q in self.m.queues:
@@ -74,20 +82,29 @@ class LineEngine:
         ev, e = self.events, int(shift.start)
         flag = "PAUSED" if shift.login_paused_s else ""
         for q in self.m.queues:
-            ev.append((shift.start, f"{e}|MANAGER|{q}|{shift.agent}|ADDMEMBER|{flag}\n"))
+            ev.append(
+                (shift.start, f"{e}|MANAGER|{q}|{shift.agent}|ADDMEMBER|{flag}\n")
+            )
         free = shift.start
         if shift.login_paused_s:
             free = shift.start + shift.login_paused_s
             self._emit_all(free, shift.agent, "UNPAUSEALL", "UNPAUSE", "")
-        heappush(self.heap, (free, next(self.order), Agent(shift.agent, free, shift.end, shift.pauses)))
+        heappush(
+            self.heap,
+            (free, next(self.order), Agent(shift.agent, free, shift.end, shift.pauses)),
+        )
 
     def _settle(self, ag: Agent, t0: float):
         """Commits the agent's pauses and logout due before he could take a call at t0.
         Returns the earliest time >= t0 he can take one, or None once logged out."""
         pauses = ag.pauses
         while True:
-            s = ag.free if ag.free > t0 else t0
-            if ag.pi < len(pauses) and pauses[ag.pi][0] <= s and pauses[ag.pi][0] < ag.end:
+            s = max(t0, ag.free)
+            if (
+                ag.pi < len(pauses)
+                and pauses[ag.pi][0] <= s
+                and pauses[ag.pi][0] < ag.end
+            ):
                 planned, dur, reason = pauses[ag.pi]
                 ag.pi += 1
                 # busy at the planned time: the pause starts a moment after the call ends
@@ -120,6 +137,9 @@ class LineEngine:
                 return ag, s
         return None, INF
 
+    def _release(self, ag: Agent) -> None:
+        heappush(self.heap, (ag.free, next(self.order), ag))
+
     def flush(self, until: float) -> None:
         """Commits everything due before `until` (day end), so each day's file is complete."""
         keep = []
@@ -134,7 +154,9 @@ class LineEngine:
         return ev
 
     # --- calls -----------------------------------------------------------------------
-    def run_day(self, day_start, day_end, arr_t, arr_q, arr_caller, rng: np.random.Generator) -> list:
+    def run_day(
+        self, day_start, day_end, arr_t, arr_q, arr_caller, rng: np.random.Generator
+    ) -> list:
         """Processes the day's arrivals and the redials falling inside the day.
 
         Returns one record per call that entered a queue:
@@ -143,15 +165,16 @@ class LineEngine:
         not answered: t1 = exit time, detail = pressed key, pos = exit position
         fails: tuple of (agent, ring start, ring seconds) rings that were not picked up.
         """
-        m, tr = self.m, self.m.traits
+        tr = self.m.traits
         n_arr = len(arr_t)
         arr_t, arr_q, arr_caller = arr_t.tolist(), arr_q.tolist(), arr_caller.tolist()
+        # random numbers come in blocks (numpy is fast per block, slow per scalar);
+        # every call takes one row, every ring attempt one uniform
         pool_n = int(n_arr * 1.5) + 64
         draws = rng.random((pool_n, DRAWS_PER_CALL)).tolist()
         normals = rng.standard_normal((pool_n, 4)).tolist()
-        rna_u = rng.random(pool_n).tolist()
-        rna_i = 0
-        j = 0
+        ring_u = rng.random(pool_n).tolist()
+        j = r = 0
 
         pat_mu, pat_sigma = self.pat_mu, self.pat_sigma
         hand, timeouts, waiting = self.hand, self.timeouts, self.waiting
@@ -160,10 +183,10 @@ class LineEngine:
         retry_mu = math.log(tr.retry_median_s)
         open_lo = day_start + tr.open_hour * 3600
         open_hi = day_start + tr.close_hour * 3600
-        did_share, key_share, retry_prob = tr.did_share, tr.exit_key_share, tr.retry_prob
+        did_share, key_share = tr.did_share, tr.exit_key_share
         xfer_share, caller_share = tr.transfer_share, tr.caller_hangs_up_share
         n_xfer = len(tr.transfer_extens)
-        retries, order = self.retries, self.order
+        retries, order, release = self.retries, self.order, self._release
         pick = self._pick
         exp = math.exp
         calls = []
@@ -181,11 +204,10 @@ class LineEngine:
                 a, _, q, caller = heappop(retries)
             else:
                 break
-            if j >= pool_n:  # more redials than the pool foresaw
+            if j >= len(draws) or r + 64 >= len(ring_u):  # more redials than foreseen
                 draws += rng.random((pool_n, DRAWS_PER_CALL)).tolist()
                 normals += rng.standard_normal((pool_n, 4)).tolist()
-                rna_u += rng.random(pool_n).tolist()
-                pool_n *= 2
+                ring_u += rng.random(pool_n).tolist()
             u = draws[j]
             z = normals[j]
             j += 1
@@ -200,46 +222,43 @@ class LineEngine:
                 patience = exp(pat_mu + pat_sigma * z[0])
             deadline = a + patience
             timeout_at = a + timeouts[q]
-            exit_at = deadline if deadline < timeout_at else timeout_at
+            exit_at = min(timeout_at, deadline)
 
+            # ring the first available member; a ring nobody picks up costs the ring
+            # timeout plus the retry pause, then the next available member is rung
             fails = None
+            conn = None
             t0 = a
             while True:
                 ag, s = pick(t0)
                 if s >= exit_at:
                     if ag is not None:
-                        heappush(self.heap, (ag.free, next(order), ag))
-                    conn = None
+                        release(ag)
                     break
-                if rna_u[rna_i % len(rna_u)] < RING_NO_ANSWER_PROB:
-                    rna_i += 1
+                no_answer = ring_u[r] < RING_NO_ANSWER_PROB
+                r += 1
+                if no_answer:
                     ring_end = s + RING_TIMEOUT_S
-                    if ring_end >= exit_at:
-                        fails = (fails or ()) + ((ag.name, s, exit_at - s),)
-                        ag.free = exit_at
-                        heappush(self.heap, (ag.free, next(order), ag))
-                        conn = None
-                        break
-                    fails = (fails or ()) + ((ag.name, s, RING_TIMEOUT_S),)
-                    ag.free = ring_end
-                    heappush(self.heap, (ag.free, next(order), ag))
-                    t0 = ring_end + RING_RETRY_S
-                    continue
-                rna_i += 1
-                ring = exp(ring_mu + 0.45 * z[1])
-                ring = 1.0 if ring < 1.0 else (RING_TIMEOUT_S - 1.0 if ring > RING_TIMEOUT_S - 1.0 else ring)
-                conn = s + ring
-                if conn >= exit_at:  # hung up (or timed out) while the phone rang
+                else:
+                    ring = min(
+                        max(exp(ring_mu + 0.45 * z[1]), 1.0), RING_TIMEOUT_S - 1.0
+                    )
+                    ring_end = s + ring
+                if ring_end >= exit_at:  # gave up (or timed out) while the phone rang
                     fails = (fails or ()) + ((ag.name, s, exit_at - s),)
                     ag.free = exit_at
-                    heappush(self.heap, (ag.free, next(order), ag))
-                    conn = None
+                    release(ag)
                     break
+                if no_answer:
+                    fails = (fails or ()) + ((ag.name, s, RING_TIMEOUT_S),)
+                    ag.free = ring_end
+                    release(ag)
+                    t0 = ring_end + RING_RETRY_S
+                    continue
+                conn = ring_end
                 mu_h, sig_h = hand[q]
-                h = exp(mu_h + sig_h * z[2])
-                h = 15.0 if h < 15.0 else (MAX_HANDLE_S if h > MAX_HANDLE_S else h)
-                ag.free = conn + h
-                heappush(self.heap, (ag.free, next(order), ag))
+                ag.free = conn + min(max(exp(mu_h + sig_h * z[2]), 15.0), MAX_HANDLE_S)
+                release(ag)
                 break
 
             ivr = 3.0 + 20.0 * u[1]
@@ -252,24 +271,21 @@ class LineEngine:
                     detail, xfer = END_CALLER, 0
                 else:
                     detail, xfer = END_AGENT, 0
-                append((ANSWERED, q, caller, a, ivr, did, origpos, fails, conn, ag.name, s, ag.free, detail, xfer))
+                append((ANSWERED, q, caller, a, ivr, did, origpos, fails, conn, ag.name, s, ag.free, detail, xfer))  # fmt: skip
                 heappush(wq, conn)
                 continue
 
             x = exit_at
-            pos = 1
-            for leave in wq:  # callers ahead of this one still waiting when he leaves
-                if leave > x:
-                    pos += 1
+            pos = 1 + sum(1 for leave in wq if leave > x)  # callers ahead still waiting
             if timeout_at <= deadline:
                 kind, key = TIMEOUT, ""
             elif u[4] < key_share and x - a >= KEY_ANNOUNCE_S:
                 kind, key = EXITKEY, "1"
             else:
                 kind, key = ABANDON, ""
-            append((kind, q, caller, a, ivr, did, origpos, fails, x, None, 0.0, 0.0, key, pos))
+            append((kind, q, caller, a, ivr, did, origpos, fails, x, None, 0.0, 0.0, key, pos))  # fmt: skip
             heappush(wq, x)
-            if u[5] < retry_prob:
+            if u[5] < tr.retry_prob:
                 back = x + max(20.0, exp(retry_mu + 0.9 * z[3]))
                 # the IVR turns callers away while the line is closed
                 if tr.close_hour >= 24 or open_lo <= back < open_hi:

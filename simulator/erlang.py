@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 
 def erlang_c(agents: int, load: float) -> float:
@@ -24,8 +24,10 @@ def service_level(agents: int, load: float, aht: float, threshold_s: float) -> f
     return 1.0 - erlang_c(agents, load) * math.exp(-(agents - load) * threshold_s / aht)
 
 
-@lru_cache(maxsize=None)
-def _agents_needed(load_tenths: int, aht: int, threshold_s: int, target_pct: int) -> int:
+@cache
+def _agents_needed(
+    load_tenths: int, aht: int, threshold_s: int, target_pct: int
+) -> int:
     load = load_tenths / 10.0
     if load <= 0:
         return 0
@@ -37,7 +39,9 @@ def _agents_needed(load_tenths: int, aht: int, threshold_s: int, target_pct: int
 
 def agents_needed(load: float, aht: float, threshold_s: float, target: float) -> int:
     """Fewest agents meeting `target` service level at `threshold_s` (load rounded up to 0.1 E)."""
-    return _agents_needed(math.ceil(load * 10 - 1e-9), int(round(aht)), int(threshold_s), int(round(target * 100)))
+    return _agents_needed(
+        math.ceil(load * 10 - 1e-9), round(aht), int(threshold_s), round(target * 100)
+    )
 
 
 def max_load(agents: float, aht: float, threshold_s: float, target: float) -> float:

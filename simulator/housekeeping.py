@@ -12,7 +12,7 @@ import numpy as np
 
 from .engine import ANSWERED
 
-RESTART_WINDOW = (3.5 * 3600, 5.0 * 3600)   # local seconds of day
+RESTART_WINDOW = (3.5 * 3600, 5.0 * 3600)  # local seconds of day
 
 
 def restart_days(days: list[date], seed: int) -> set[date]:
@@ -48,7 +48,12 @@ def system_events(day_start: int, restart_at: float | None, rng: np.random.Gener
     events = []
     if restart_at is not None:
         events.append((restart_at, f"{int(restart_at)}|NONE|NONE|NONE|QUEUESTART|\n"))
-        events.append((restart_at + 1.2, f"{int(restart_at + 1.2)}|NONE|NONE|NONE|CONFIGRELOAD|\n"))
+        events.append(
+            (
+                restart_at + 1.2,
+                f"{int(restart_at + 1.2)}|NONE|NONE|NONE|CONFIGRELOAD|\n",
+            )
+        )
     # reloads cluster in office hours, when someone edits the dialplan or queues
     n = int(rng.poisson(1.2))
     for t in np.sort(day_start + rng.uniform(9 * 3600, 19 * 3600, size=n)).tolist():

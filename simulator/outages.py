@@ -18,9 +18,19 @@ from .demand import BIN_S, BINS
 from .profiles import LineModel
 
 AREAS = (
-    "CABA - Caballito", "CABA - Flores", "CABA - Palermo", "CABA - Villa Urquiza",
-    "CABA - Barracas", "La Matanza - San Justo", "Lomas de Zamora", "Avellaneda",
-    "Quilmes", "Lanús", "Morón", "Tres de Febrero", "Almirante Brown",
+    "CABA - Caballito",
+    "CABA - Flores",
+    "CABA - Palermo",
+    "CABA - Villa Urquiza",
+    "CABA - Barracas",
+    "La Matanza - San Justo",
+    "Lomas de Zamora",
+    "Avellaneda",
+    "Quilmes",
+    "Lanús",
+    "Morón",
+    "Tres de Febrero",
+    "Almirante Brown",
 )
 # kind -> (probability, services hit, multiplier of each service relative to the main one)
 KINDS = {
@@ -35,11 +45,11 @@ CSV_COLUMNS = ("outage_id", "start_local", "end_local", "area", "services")
 class Outage:
     outage_id: str
     day: date
-    start: int   # epoch
-    end: int     # epoch
+    start: int  # epoch
+    end: int  # epoch
     area: str
     services: tuple[str, ...]
-    multipliers: tuple[float, ...]   # per service, same order
+    multipliers: tuple[float, ...]  # per service, same order
 
 
 def pick_outages(days: list[date], count: int, seed: int, tz) -> list[Outage]:
@@ -47,7 +57,9 @@ def pick_outages(days: list[date], count: int, seed: int, tz) -> list[Outage]:
     if count <= 0 or not days:
         return []
     rng = np.random.default_rng([seed, 17, days[0].toordinal(), len(days)])
-    chosen = sorted(rng.choice(len(days), size=min(count, len(days)), replace=False).tolist())
+    chosen = sorted(
+        rng.choice(len(days), size=min(count, len(days)), replace=False).tolist()
+    )
     kinds = list(KINDS)
     probs = np.array([KINDS[k][0] for k in kinds])
     out = []
@@ -73,7 +85,9 @@ def pick_outages(days: list[date], count: int, seed: int, tz) -> list[Outage]:
     return out
 
 
-def day_multipliers(model: LineModel, outages: list[Outage], day_start: int) -> np.ndarray | None:
+def day_multipliers(
+    model: LineModel, outages: list[Outage], day_start: int
+) -> np.ndarray | None:
     """(queues, bins) arrival multipliers of one local day, or None when no outage touches it."""
     day_end = day_start + BINS * BIN_S
     hits = [o for o in outages if o.start < day_end and o.end > day_start]
@@ -98,4 +112,12 @@ def write_outages_csv(path: Path, outages: list[Outage], tz) -> None:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(CSV_COLUMNS)
         for o in outages:
-            w.writerow((o.outage_id, local_text(o.start, tz), local_text(o.end, tz), o.area, ";".join(o.services)))
+            w.writerow(
+                (
+                    o.outage_id,
+                    local_text(o.start, tz),
+                    local_text(o.end, tz),
+                    o.area,
+                    ";".join(o.services),
+                )
+            )

@@ -45,6 +45,38 @@ def _as_date(value) -> date | None:
     return date.fromisoformat(str(value))
 
 
+def _staff(plans, plan_days, plan_starts, seed, sim_start) -> list[list[Shift]]:
+    """Names the agents of each line and gives every planned shift an agent and breaks.
+
+    The plan includes the day before the simulation, whose late shifts are still on at
+    its first midnight; they appear logged in from `sim_start` on."""
+    sizes = [Roster.size_for(max(len(p) for p in pl)) for pl in plans]
+    names = agent_names(sum(sizes), np.random.default_rng([seed, _NAMES]))
+    shifts_by_line, offset = [], 0
+    for li, (pl, size) in enumerate(zip(plans, sizes)):
+        # agents keep roughly the same start time, spread like the busiest day's shifts
+        busiest = sorted(st for st, _ in max(pl, key=len))
+        prefs = [
+            busiest[(i * len(busiest)) // size] if busiest else 0 for i in range(size)
+        ]
+        roster = Roster(names[offset : offset + size], prefs)
+        offset += size
+        shifts = []
+        for d, (day, day_plan) in enumerate(zip(plan_days, pl)):
+            rng = np.random.default_rng([seed, _PAUSES, day.toordinal(), li])
+            for agent, s, e in roster.assign(day, plan_starts[d], day_plan):
+                login_paused, pauses = pause_plan(s, e, plan_starts[d], rng)
+                if e <= sim_start:
+                    continue
+                if s < sim_start:
+                    login_paused, s = 0.0, float(sim_start)
+                    pauses = [p for p in pauses if p[0] >= s]
+                shifts.append(Shift(agent, s, e, login_paused, pauses))
+        shifts.sort(key=lambda sh: (sh.start, sh.agent))
+        shifts_by_line.append(shifts)
+    return shifts_by_line
+
+
 def generate(
     out_dir: str | Path,
     days: int = DEFAULT_DAYS,
@@ -61,8 +93,9 @@ def generate(
     time zone) and writes `out_dir/queue_log-YYYYMMDD` files plus the outage CSV.
 
     positions_scale multiplies contracted positions and demand alike (a bigger or
-    smaller operation at the same service level); load_factor multiplies arrivals
-    only (an unplanned surge). outage_days defaults to 3 per 90 days.
+    smaller operation with the same load per position); load_factor multiplies
+    arrivals only (an unplanned surge). outage_days defaults to 3 per 90 days.
+    config is the contract file (default: SLA_CONFIG, else config/contract.yml).
     Returns a summary dict (per-line and per-day KPIs, outages, files written).
     """
     if days < 1:
@@ -79,40 +112,38 @@ def generate(
             old.unlink()
 
     models = [build_line_model(spec, positions_scale) for spec in contract.lines]
-    is_holiday = holiday_checker(day_list[0], day_list[-1])
+    plan_days = [day_list[0] - timedelta(days=1), *day_list]
+    is_holiday = holiday_checker(plan_days[0], plan_days[-1])
     if outage_days is None:
-        outage_days = int(round(days * OUTAGES_PER_90_DAYS / DEFAULT_DAYS))
+        outage_days = round(days * OUTAGES_PER_90_DAYS / DEFAULT_DAYS)
     outages = pick_outages(day_list, outage_days, seed, tz)
-    starts_of = [day_start_epoch(d, tz) for d in day_list] + [day_start_epoch(end + timedelta(days=1), tz)]
+    starts_of = [day_start_epoch(d, tz) for d in day_list] + [
+        day_start_epoch(end + timedelta(days=1), tz)
+    ]
 
     # --- workforce plan from the forecast --------------------------------------------
-    forecasts = [[forecast_rates(m, d, is_holiday(d)) for d in day_list] for m in models]
-    plans = [[plan_shifts(m, required_positions(m, f)) for f in fc] for m, fc in zip(models, forecasts)]
-    sizes = [Roster.size_for(max(len(p) for p in pl)) for pl in plans]
-    names = agent_names(sum(sizes), np.random.default_rng([seed, _NAMES]))
-    shifts_by_line = []
-    offset = 0
-    for li, (m, pl, size) in enumerate(zip(models, plans, sizes)):
-        busiest = sorted(st for st, _ in max(pl, key=len))
-        prefs = [busiest[(i * len(busiest)) // size] if busiest else 0 for i in range(size)]
-        roster = Roster(names[offset : offset + size], prefs)
-        offset += size
-        shifts = []
-        for d, (day, starts) in enumerate(zip(day_list, pl)):
-            rng = np.random.default_rng([seed, _PAUSES, day.toordinal(), li])
-            for agent, s, e in roster.assign(day, starts_of[d], starts):
-                login_paused, pauses = pause_plan(s, e, starts_of[d], rng)
-                shifts.append(Shift(agent, s, e, login_paused, pauses))
-        shifts.sort(key=lambda sh: (sh.start, sh.agent))
-        shifts_by_line.append(shifts)
+    forecasts = [
+        [forecast_rates(m, d, is_holiday(d)) for d in plan_days] for m in models
+    ]
+    plans = [
+        [plan_shifts(m, required_positions(m, f)) for f in fc]
+        for m, fc in zip(models, forecasts)
+    ]
+    plan_starts = [day_start_epoch(plan_days[0], tz), *starts_of]
+    shifts_by_line = _staff(plans, plan_days, plan_starts, seed, starts_of[0])
 
     # --- simulation, one local day at a time ------------------------------------------
-    population = CallerPopulation(max(1000, int(POPULATION_PER_POSITION_SCALE * positions_scale)),
-                                  np.random.default_rng([seed, _CALLERS]))
+    population = CallerPopulation(
+        max(1000, int(POPULATION_PER_POSITION_SCALE * positions_scale)),
+        np.random.default_rng([seed, _CALLERS]),
+    )
     order = count()
     engines = [LineEngine(m, order) for m in models]
-    writer = QueueLogWriter(out_dir, population.numbers,
-                            first_seq=int(np.random.default_rng([seed, _WRITER]).integers(1000, 60000)))
+    writer = QueueLogWriter(
+        out_dir,
+        population.numbers,
+        first_seq=int(np.random.default_rng([seed, _WRITER]).integers(1000, 60000)),
+    )
     restarts = restart_days(day_list, seed)
     pushed = [0] * len(models)
     totals = {m.code: DayStats() for m in models}
@@ -130,9 +161,23 @@ def generate(
                 eng.add_shift(shifts[pushed[li]])
                 pushed[li] += 1
             rng = np.random.default_rng([seed, _ARRIVALS, day.toordinal(), li])
-            arr_t, arr_q = draw_arrivals(m, forecasts[li][d], ds, day_multipliers(m, outages, ds), load_factor, rng)
+            arr_t, arr_q = draw_arrivals(
+                m,
+                forecasts[li][d + 1],
+                ds,
+                day_multipliers(m, outages, ds),
+                load_factor,
+                rng,
+            )
             callers = population.draw(len(arr_t), rng)
-            recs = eng.run_day(ds, de, arr_t, arr_q, callers, np.random.default_rng([seed, _ENGINE, day.toordinal(), li]))
+            recs = eng.run_day(
+                ds,
+                de,
+                arr_t,
+                arr_q,
+                callers,
+                np.random.default_rng([seed, _ENGINE, day.toordinal(), li]),
+            )
             eng.flush(de)
             writer.add_events(eng.drain_events())
             recs_by_line.append((m, recs))
@@ -141,7 +186,11 @@ def generate(
         if restart_at is not None:
             restart_log.append(local_text(restart_at, tz))
         writer.add_events(system_events(ds, restart_at, sys_rng))
-        day_stats = writer.add_calls(recs_by_line, restart_at, np.random.default_rng([seed, _WRITER, day.toordinal()]))
+        day_stats = writer.add_calls(
+            recs_by_line,
+            restart_at,
+            np.random.default_rng([seed, _WRITER, day.toordinal()]),
+        )
         path, n = writer.write_day(day, de)
         files.append(path.name)
         lines_written += n
@@ -149,11 +198,19 @@ def generate(
         for code, st in day_stats.items():
             totals[code].add(st)
         if progress is not None and ((d + 1) % 10 == 0 or last):
-            progress(day, d + 1, len(day_list), sum(st.offered for st in day_stats.values()),
-                     {code: st.as_dict() for code, st in totals.items()})
+            progress(
+                day,
+                d + 1,
+                len(day_list),
+                sum(st.offered for st in day_stats.values()),
+                {code: st.as_dict() for code, st in totals.items()},
+            )
 
-    # Events after the last midnight (calls that straddle it) go to the next day's file,
-    # as the live log would hold them.
+    # Events after the last midnight (calls that straddle it, the end of shifts running
+    # past it) go to the next day's file, as the live log would hold them.
+    for eng in engines:
+        eng.flush(math.inf)
+        writer.add_events(eng.drain_events())
     tail_day = end + timedelta(days=1)
     if writer.pending:
         path, n = writer.write_day(tail_day, math.inf)
@@ -176,9 +233,15 @@ def generate(
         "lines": {code: st.as_dict() for code, st in totals.items()},
         "daily": daily,
         "outages": [
-            {"outage_id": o.outage_id, "day": o.day.isoformat(), "start_local": local_text(o.start, tz),
-             "end_local": local_text(o.end, tz), "area": o.area, "services": list(o.services),
-             "multipliers": list(o.multipliers)}
+            {
+                "outage_id": o.outage_id,
+                "day": o.day.isoformat(),
+                "start_local": local_text(o.start, tz),
+                "end_local": local_text(o.end, tz),
+                "area": o.area,
+                "services": list(o.services),
+                "multipliers": list(o.multipliers),
+            }
             for o in outages
         ],
         "restarts": restart_log,

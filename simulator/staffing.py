@@ -1,5 +1,5 @@
-"""Workforce plan: positions needed per half hour, 6-hour shifts covering them, which
-agent works which shift, and the breaks each shift takes.
+"""Workforce plan: positions needed per half hour, 4- to 6-hour shifts covering them,
+which agent works which shift, and the breaks each shift takes.
 
 The plan is made from the noise-free forecast (what a planner knows), capped at the
 contracted positions; service level then emerges from real arrivals against it.
@@ -20,6 +20,8 @@ from .profiles import SHIFT_HOURS, SHRINKAGE, LineModel
 SLOT_S = 1800
 SLOTS = 48
 SHIFT_SLOTS = SHIFT_HOURS * 2
+MIN_SHIFT_SLOTS = 8  # 4-hour part-time shift
+MERGE_GAP_SLOTS = 6  # a dip shorter than 3 hours is bridged rather than split
 MIN_REST_S = 10 * 3600
 DAYS_OFF = 2
 
@@ -56,8 +58,10 @@ def plan_shifts(model: LineModel, req: np.ndarray) -> list[tuple[int, int]]:
     req = np.asarray(req, dtype=int).copy()
     if not circular:
         close = int(tr.close_hour * 2)
-        drain = int(math.ceil(tr.drain_minutes / 30))
-        req[close : close + drain] = np.maximum(req[close : close + drain], min(tr.min_staff, int(req.max())))
+        drain = math.ceil(tr.drain_minutes / 30)
+        req[close : close + drain] = np.maximum(
+            req[close : close + drain], min(tr.min_staff, int(req.max()))
+        )
     rot = int(np.argmin(req)) if circular else 0
     r = np.roll(req, -rot)
     lo_bound = 0 if circular else int(np.flatnonzero(r)[0]) if r.any() else 0
@@ -67,16 +71,15 @@ def plan_shifts(model: LineModel, req: np.ndarray) -> list[tuple[int, int]]:
     for k in range(1, full + 1):
         # full-day layers: 6-hour shifts, each layer's handovers 2 hours after the previous one
         phase = (rot + 4 * (k - 1)) % SHIFT_SLOTS
-        shifts += [((phase + SHIFT_SLOTS * i) % SLOTS, SHIFT_SLOTS) for i in range(SLOTS // SHIFT_SLOTS)]
+        shifts += [
+            ((phase + SHIFT_SLOTS * i) % SLOTS, SHIFT_SLOTS)
+            for i in range(SLOTS // SHIFT_SLOTS)
+        ]
     for k in range(full + 1, int(r.max()) + 1):
         for a, b in _stretches(r >= k, MERGE_GAP_SLOTS):
             for st, n in _tile(a, b, lo_bound, hi_bound):
                 shifts.append(((st + rot) % SLOTS, n))
     return sorted(shifts)
-
-
-MERGE_GAP_SLOTS = 6       # a dip shorter than 3 hours is bridged rather than split
-MIN_SHIFT_SLOTS = 8       # 4-hour part-time shift
 
 
 def _stretches(mask: np.ndarray, merge_gap: int) -> list[tuple[int, int]]:
@@ -114,8 +117,8 @@ class Shift:
     agent: str
     start: float
     end: float
-    login_paused_s: float                       # 0 = logs in ready
-    pauses: list[tuple[float, float, str]]      # (planned start epoch, seconds, reason)
+    login_paused_s: float  # 0 = logs in ready
+    pauses: list[tuple[float, float, str]]  # (planned start epoch, seconds, reason)
 
 
 class Roster:
@@ -133,9 +136,11 @@ class Roster:
 
     @staticmethod
     def size_for(max_shifts: int) -> int:
-        return int(math.ceil(max_shifts * 7 / (7 - DAYS_OFF) * 1.1)) + 2
+        return math.ceil(max_shifts * 7 / (7 - DAYS_OFF) * 1.1) + 2
 
-    def assign(self, day: date, day_start: int, shifts: list[tuple[int, int]]) -> list[tuple[str, float, float]]:
+    def assign(
+        self, day: date, day_start: int, shifts: list[tuple[int, int]]
+    ) -> list[tuple[str, float, float]]:
         used = np.zeros(len(self.names), dtype=bool)
         off_today = self.off[:, day.weekday()]
         out = []
@@ -158,18 +163,34 @@ def pause_plan(start: float, end: float, day_start: int, rng: np.random.Generato
     lunch (if the shift spans midday) or a second break; sometimes a bathroom break or a
     training session. A third of the agents log in paused and get ready a minute later."""
     m, span = 60.0, end - start
-    pauses = [(start + rng.uniform(0.30, 0.45) * span, rng.uniform(10, 15) * m, "Break")]
+    pauses = [
+        (start + rng.uniform(0.30, 0.45) * span, rng.uniform(10, 15) * m, "Break")
+    ]
     if span >= 5 * 3600:
         lo = max(start + 0.45 * span, day_start + 11.5 * 3600)
         hi = min(end - 60 * m, day_start + 15.5 * 3600)
         if hi > lo:
             pauses.append((rng.uniform(lo, hi), rng.uniform(30, 40) * m, "Almuerzo"))
         else:
-            pauses.append((start + rng.uniform(0.65, 0.78) * span, rng.uniform(10, 15) * m, "Break"))
+            pauses.append(
+                (
+                    start + rng.uniform(0.65, 0.78) * span,
+                    rng.uniform(10, 15) * m,
+                    "Break",
+                )
+            )
     if rng.random() < 0.45:
-        pauses.append((start + rng.uniform(0.1, 0.9) * span, rng.uniform(4, 9) * m, "Baño"))
+        pauses.append(
+            (start + rng.uniform(0.1, 0.9) * span, rng.uniform(4, 9) * m, "Baño")
+        )
     if rng.random() < 0.04:
-        pauses.append((start + rng.uniform(0.2, 0.5) * span, rng.uniform(45, 60) * m, "Capacitacion"))
+        pauses.append(
+            (
+                start + rng.uniform(0.2, 0.5) * span,
+                rng.uniform(45, 60) * m,
+                "Capacitacion",
+            )
+        )
     pauses.sort()
     login_paused = rng.uniform(20, 180) if rng.random() < 0.3 else 0.0
     return login_paused, pauses

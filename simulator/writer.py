@@ -3,21 +3,22 @@
 Lines are kept as (epoch float, complete line) until their day is written, so a
 call that straddles midnight lands in two files, as with real rotation. Sorting is
 stable, so lines of the same instant keep the order they were made in (DID before
-ENTERQUEUE, PAUSEALL before its PAUSE lines). Every integer in a data field is a difference of the integer epochs
-written on the lines, as Asterisk computes them from time(NULL).
+ENTERQUEUE, PAUSEALL before its PAUSE lines). Every duration in a data field is a
+difference of the integer epochs written on the lines, as Asterisk computes them
+from time(NULL).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 
-from .engine import ABANDON, ANSWERED, END_AGENT, END_TRANSFER, EXITKEY, TIMEOUT
+from .engine import ANSWERED, END_AGENT, END_TRANSFER, EXITKEY, TIMEOUT
 from .profiles import LineModel
 
 TRANSFER_CONTEXT = "from-internal"
@@ -27,22 +28,21 @@ TRANSFER_CONTEXT = "from-internal"
 class DayStats:
     offered: int = 0
     answered: int = 0
-    answered_in_sl: int = 0     # hold <= the line's contract threshold
+    answered_in_sl: int = 0  # hold <= the line's contract threshold
     answered_in_20: int = 0
-    abandoned: int = 0          # ABANDON with wait >= short-abandon threshold
+    abandoned: int = 0  # ABANDON with wait >= short-abandon threshold
     short_abandoned: int = 0
     timeouts: int = 0
     exit_keys: int = 0
     hold_sum: int = 0
     talk_sum: int = 0
-    extra: dict = field(default_factory=dict)
 
-    def add(self, other: "DayStats") -> None:
-        for name in ("offered", "answered", "answered_in_sl", "answered_in_20", "abandoned",
-                     "short_abandoned", "timeouts", "exit_keys", "hold_sum", "talk_sum"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+    def add(self, other: DayStats) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     def as_dict(self) -> dict:
+        """KPIs as the contract defines them: short abandons leave the denominator."""
         base = self.offered - self.short_abandoned
         return {
             "offered": self.offered,
@@ -54,7 +54,11 @@ class DayStats:
             "service_level": round(self.answered_in_sl / base, 4) if base else None,
             "service_level_20s": round(self.answered_in_20 / base, 4) if base else None,
             "abandon_rate": round(self.abandoned / base, 4) if base else None,
-            "lost_rate": round((self.abandoned + self.timeouts + self.exit_keys) / base, 4) if base else None,
+            "lost_rate": round(
+                (self.abandoned + self.timeouts + self.exit_keys) / base, 4
+            )
+            if base
+            else None,
             "asa_s": round(self.hold_sum / self.answered, 1) if self.answered else None,
             "aht_s": round(self.talk_sum / self.answered, 1) if self.answered else None,
         }
@@ -64,7 +68,7 @@ class QueueLogWriter:
     def __init__(self, out_dir: Path, numbers: list[str], first_seq: int):
         self.out_dir = Path(out_dir)
         self.numbers = numbers
-        self.seq = first_seq          # last channel sequence number handed out
+        self.seq = first_seq  # last channel sequence number handed out
         self.pending: list[tuple[float, str]] = []
 
     def add_events(self, events) -> None:
@@ -76,10 +80,10 @@ class QueueLogWriter:
         times, owner = [], []
         for li, (_, recs) in enumerate(recs_by_line):
             for ri, r in enumerate(recs):
-                times.append(r[3] - r[4])           # caller channel: created before the IVR
+                times.append(r[3] - r[4])  # caller channel: created before the IVR
                 owner.append((li, ri, 0))
                 if r[0] == ANSWERED:
-                    times.append(r[10])             # member channel: created when it rings
+                    times.append(r[10])  # member channel: created when it rings
                     owner.append((li, ri, 1))
         n = len(times)
         t = np.asarray(times, dtype=float)
@@ -101,19 +105,40 @@ class QueueLogWriter:
             (member_ids if kind else caller_ids)[li][ri] = f"{ti}.{sq}"
         return caller_ids, member_ids
 
-    def add_calls(self, recs_by_line: list[tuple[LineModel, list]], restart_at, rng) -> dict[str, DayStats]:
+    def add_calls(
+        self, recs_by_line: list[tuple[LineModel, list]], restart_at, rng
+    ) -> dict[str, DayStats]:
         caller_ids, member_ids = self._channel_ids(recs_by_line, restart_at, rng)
         ev, numbers = self.pending, self.numbers
         add = ev.append
         stats = {}
         for li, (model, recs) in enumerate(recs_by_line):
             st = DayStats()
-            queues, did_num, extens = model.queues, model.traits.did, model.traits.transfer_extens
+            queues, did_num, extens = (
+                model.queues,
+                model.traits.did,
+                model.traits.transfer_extens,
+            )
             sl_t, short_t = model.sl_seconds, model.short_abandon_s
             n_ans = n_sl = n_20 = hold_sum = talk_sum = 0
             n_key = n_to = n_ab = n_short = 0
             for r, cid, muid in zip(recs, caller_ids[li], member_ids[li]):
-                kind, q, caller, a, _, did, origpos, fails, t1, agent, rs, t2, detail, pos = r
+                (
+                    kind,
+                    q,
+                    caller,
+                    a,
+                    _,
+                    did,
+                    origpos,
+                    fails,
+                    t1,
+                    agent,
+                    rs,
+                    t2,
+                    detail,
+                    pos,
+                ) = r
                 ea = int(a)
                 head = f"{cid}|{queues[q]}|"
                 if did:
@@ -121,19 +146,44 @@ class QueueLogWriter:
                 add((a, f"{ea}|{head}NONE|ENTERQUEUE||{numbers[caller]}|{origpos}\n"))
                 if fails:
                     for name, s, dur in fails:
-                        add((s + dur, f"{int(s + dur)}|{head}{name}|RINGNOANSWER|{int(round(dur * 1000))}\n"))
+                        add(
+                            (
+                                s + dur,
+                                f"{int(s + dur)}|{head}{name}|RINGNOANSWER|{round(dur * 1000)}\n",
+                            )
+                        )
                 e1 = int(t1)
                 if kind == ANSWERED:
                     hold = e1 - ea
                     e2 = int(t2)
                     talk = e2 - e1
-                    add((t1, f"{e1}|{head}{agent}|CONNECT|{hold}|{muid}|{int(t1 - rs)}\n"))
+                    add(
+                        (
+                            t1,
+                            f"{e1}|{head}{agent}|CONNECT|{hold}|{muid}|{int(t1 - rs)}\n",
+                        )
+                    )
                     if detail == END_TRANSFER:
-                        add((t2, f"{e2}|{head}{agent}|BLINDTRANSFER|{extens[pos]}|{TRANSFER_CONTEXT}|{hold}|{talk}|{origpos}\n"))
+                        add(
+                            (
+                                t2,
+                                f"{e2}|{head}{agent}|BLINDTRANSFER|{extens[pos]}|{TRANSFER_CONTEXT}|{hold}|{talk}|{origpos}\n",
+                            )
+                        )
                     elif detail == END_AGENT:
-                        add((t2, f"{e2}|{head}{agent}|COMPLETEAGENT|{hold}|{talk}|{origpos}\n"))
+                        add(
+                            (
+                                t2,
+                                f"{e2}|{head}{agent}|COMPLETEAGENT|{hold}|{talk}|{origpos}\n",
+                            )
+                        )
                     else:
-                        add((t2, f"{e2}|{head}{agent}|COMPLETECALLER|{hold}|{talk}|{origpos}\n"))
+                        add(
+                            (
+                                t2,
+                                f"{e2}|{head}{agent}|COMPLETECALLER|{hold}|{talk}|{origpos}\n",
+                            )
+                        )
                     n_ans += 1
                     hold_sum += hold
                     talk_sum += talk
@@ -144,10 +194,20 @@ class QueueLogWriter:
                     continue
                 wait = e1 - ea
                 if kind == EXITKEY:
-                    add((t1, f"{e1}|{head}NONE|EXITWITHKEY|{detail}|{pos}|{origpos}|{wait}\n"))
+                    add(
+                        (
+                            t1,
+                            f"{e1}|{head}NONE|EXITWITHKEY|{detail}|{pos}|{origpos}|{wait}\n",
+                        )
+                    )
                     n_key += 1
                 elif kind == TIMEOUT:
-                    add((t1, f"{e1}|{head}NONE|EXITWITHTIMEOUT|{pos}|{origpos}|{wait}\n"))
+                    add(
+                        (
+                            t1,
+                            f"{e1}|{head}NONE|EXITWITHTIMEOUT|{pos}|{origpos}|{wait}\n",
+                        )
+                    )
                     n_to += 1
                 else:
                     add((t1, f"{e1}|{head}NONE|ABANDON|{pos}|{origpos}|{wait}\n"))
@@ -155,8 +215,18 @@ class QueueLogWriter:
                         n_short += 1
                     else:
                         n_ab += 1
-            st.offered, st.answered, st.answered_in_sl, st.answered_in_20 = len(recs), n_ans, n_sl, n_20
-            st.hold_sum, st.talk_sum, st.exit_keys, st.timeouts = hold_sum, talk_sum, n_key, n_to
+            st.offered, st.answered, st.answered_in_sl, st.answered_in_20 = (
+                len(recs),
+                n_ans,
+                n_sl,
+                n_20,
+            )
+            st.hold_sum, st.talk_sum, st.exit_keys, st.timeouts = (
+                hold_sum,
+                talk_sum,
+                n_key,
+                n_to,
+            )
             st.abandoned, st.short_abandoned = n_ab, n_short
             stats[model.code] = st
         return stats

@@ -15,25 +15,50 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # plain `pytest` does not put the project root on sys.path
+if (
+    str(ROOT) not in sys.path
+):  # plain `pytest` does not put the project root on sys.path
     sys.path.insert(0, str(ROOT))
 
-from simulator import generate, outages_csv_path  # noqa: E402
-from simulator.contract import load_contract  # noqa: E402
+from simulator import generate, outages_csv_path
+from simulator.contract import load_contract
 
 BA = timezone(timedelta(hours=-3))  # Buenos Aires, no DST since 2009
 SEED = 20130527
-END = date(2026, 9, 18)     # with this seed, the one outage of the 14 days falls on Fri 2026-09-18
+END = date(
+    2026, 9, 18
+)  # with this seed, the one outage of the 14 days falls on Fri 2026-09-18
 DAYS = 14
 
 # data fields of each event (Asterisk 13+ forms; SPEC.md); a line without data has one empty field
 DATA_FIELDS = {
-    "ENTERQUEUE": 3, "CONNECT": 3, "COMPLETEAGENT": 3, "COMPLETECALLER": 3, "ABANDON": 3,
-    "EXITWITHTIMEOUT": 3, "EXITWITHKEY": 4, "RINGNOANSWER": 1, "BLINDTRANSFER": 5,
-    "ADDMEMBER": 1, "REMOVEMEMBER": 1, "PAUSE": 1, "UNPAUSE": 1, "PAUSEALL": 1, "UNPAUSEALL": 1,
-    "QUEUESTART": 1, "CONFIGRELOAD": 1, "DID": 1,
+    "ENTERQUEUE": 3,
+    "CONNECT": 3,
+    "COMPLETEAGENT": 3,
+    "COMPLETECALLER": 3,
+    "ABANDON": 3,
+    "EXITWITHTIMEOUT": 3,
+    "EXITWITHKEY": 4,
+    "RINGNOANSWER": 1,
+    "BLINDTRANSFER": 5,
+    "ADDMEMBER": 1,
+    "REMOVEMEMBER": 1,
+    "PAUSE": 1,
+    "UNPAUSE": 1,
+    "PAUSEALL": 1,
+    "UNPAUSEALL": 1,
+    "QUEUESTART": 1,
+    "CONFIGRELOAD": 1,
+    "DID": 1,
 }
-TERMINAL = {"COMPLETEAGENT", "COMPLETECALLER", "ABANDON", "EXITWITHTIMEOUT", "EXITWITHKEY", "BLINDTRANSFER"}
+TERMINAL = {
+    "COMPLETEAGENT",
+    "COMPLETECALLER",
+    "ABANDON",
+    "EXITWITHTIMEOUT",
+    "EXITWITHKEY",
+    "BLINDTRANSFER",
+}
 LINE_RE = re.compile(r"^(\d+)\|([^|]*)\|([^|]*)\|([^|]*)\|([A-Z]+)\|(.*)$")
 CALLID_RE = re.compile(r"^(\d+)\.(\d+)$")
 PAUSE_REASONS = {"Break", "Almuerzo", "Capacitacion", "Baño"}
@@ -43,7 +68,7 @@ def read_log(out_dir: Path) -> list[tuple]:
     """All lines of all files, in file then line order: (file_day, epoch, callid, queue, agent, event, data)."""
     rows = []
     for path in sorted(out_dir.glob("queue_log-*")):
-        day = datetime.strptime(path.name[len("queue_log-"):], "%Y%m%d").date()
+        day = datetime.strptime(path.name[len("queue_log-") :], "%Y%m%d").date()
         raw = path.read_bytes()
         assert raw.endswith(b"\n"), path
         for n, line in enumerate(raw.decode("utf-8").split("\n")[:-1], 1):
@@ -66,7 +91,8 @@ def calls_by_id(rows) -> dict[str, dict]:
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("sim") / "queue_log"
     summary = generate(out, days=DAYS, end=END, seed=SEED, outage_days=1)
-    return out, summary, read_log(out)
+    rows = read_log(out)
+    return out, summary, rows, calls_by_id(rows)
 
 
 @pytest.fixture(scope="module")
@@ -75,26 +101,50 @@ def lines_of_queue():
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
-    a = generate(tmp_path / "a" / "queue_log", days=3, end=END, seed=SEED, outage_days=1)
-    b = generate(tmp_path / "b" / "queue_log", days=3, end=END, seed=SEED, outage_days=1)
-    c = generate(tmp_path / "c" / "queue_log", days=3, end=END, seed=SEED + 1, outage_days=1)
+    a = generate(
+        tmp_path / "a" / "queue_log", days=3, end=END, seed=SEED, outage_days=1
+    )
+    b = generate(
+        tmp_path / "b" / "queue_log", days=3, end=END, seed=SEED, outage_days=1
+    )
+    c = generate(
+        tmp_path / "c" / "queue_log", days=3, end=END, seed=SEED + 1, outage_days=1
+    )
     assert a["files"] == b["files"] and len(a["files"]) >= 3
     for name in a["files"]:
-        assert (tmp_path / "a" / "queue_log" / name).read_bytes() == (tmp_path / "b" / "queue_log" / name).read_bytes()
+        assert (tmp_path / "a" / "queue_log" / name).read_bytes() == (
+            tmp_path / "b" / "queue_log" / name
+        ).read_bytes()
     assert Path(a["outages_csv"]).read_bytes() == Path(b["outages_csv"]).read_bytes()
     assert any(
-        (tmp_path / "a" / "queue_log" / n).read_bytes() != (tmp_path / "c" / "queue_log" / n).read_bytes()
-        for n in c["files"] if n in a["files"]
+        (tmp_path / "a" / "queue_log" / n).read_bytes()
+        != (tmp_path / "c" / "queue_log" / n).read_bytes()
+        for n in c["files"]
+        if n in a["files"]
     )
 
 
 def test_every_line_has_the_asterisk_layout(run, lines_of_queue):
-    _, summary, rows = run
+    _, summary, rows, _ = run
     assert len(rows) > 10_000
     events = Counter(r[5] for r in rows)
     assert set(events) <= set(DATA_FIELDS), set(events) - set(DATA_FIELDS)
-    for ev in ("ENTERQUEUE", "CONNECT", "COMPLETEAGENT", "COMPLETECALLER", "ABANDON", "RINGNOANSWER",
-               "BLINDTRANSFER", "ADDMEMBER", "REMOVEMEMBER", "PAUSEALL", "PAUSE", "UNPAUSEALL", "UNPAUSE", "DID"):
+    for ev in (
+        "ENTERQUEUE",
+        "CONNECT",
+        "COMPLETEAGENT",
+        "COMPLETECALLER",
+        "ABANDON",
+        "RINGNOANSWER",
+        "BLINDTRANSFER",
+        "ADDMEMBER",
+        "REMOVEMEMBER",
+        "PAUSEALL",
+        "PAUSE",
+        "UNPAUSEALL",
+        "UNPAUSE",
+        "DID",
+    ):
         assert events[ev] > 0, ev
     prev_epoch = {}
     for day, epoch, callid, queue, agent, event, data in rows:
@@ -116,21 +166,35 @@ def test_every_line_has_the_asterisk_layout(run, lines_of_queue):
         else:
             assert CALLID_RE.match(callid), callid
             assert queue != "NONE"
-            assert (agent == "NONE") == (event in ("ENTERQUEUE", "ABANDON", "EXITWITHTIMEOUT", "EXITWITHKEY", "DID"))
+            assert (agent == "NONE") == (
+                event
+                in ("ENTERQUEUE", "ABANDON", "EXITWITHTIMEOUT", "EXITWITHKEY", "DID")
+            )
         if event == "ENTERQUEUE":
-            assert data[0] == "" and re.fullmatch(r"11\d{8}|anonymous", data[1]) and int(data[2]) >= 1
-        if event in ("CONNECT", "COMPLETEAGENT", "COMPLETECALLER", "ABANDON", "EXITWITHTIMEOUT"):
+            assert (
+                data[0] == ""
+                and re.fullmatch(r"11\d{8}|anonymous", data[1])
+                and int(data[2]) >= 1
+            )
+        if event in (
+            "CONNECT",
+            "COMPLETEAGENT",
+            "COMPLETECALLER",
+            "ABANDON",
+            "EXITWITHTIMEOUT",
+        ):
             assert all(re.fullmatch(r"\d+", x) for x in (data[0], data[2]))
         if event == "RINGNOANSWER":
             assert 0 <= int(data[0]) <= 15000
     agents = {r[4] for r in rows if r[5] == "CONNECT"}
-    assert any(not a.isascii() for a in agents), "expected names such as Lucía or Martín"
+    assert any(not a.isascii() for a in agents), (
+        "expected names such as Lucía or Martín"
+    )
     assert summary["files"][-1] == f"queue_log-{END + timedelta(days=1):%Y%m%d}"
 
 
 def test_every_call_has_exactly_one_terminal_event(run):
-    _, summary, rows = run
-    calls = calls_by_id(rows)
+    _, summary, _, calls = run
     entered = 0
     for callid, c in calls.items():
         evs = [e[4] for e in c["events"]]
@@ -141,15 +205,18 @@ def test_every_call_has_exactly_one_terminal_event(run):
         terminals = [e for e in evs if e in TERMINAL]
         assert len(terminals) == 1, (callid, evs)
         assert evs[-1] in TERMINAL, (callid, evs)  # nothing after the end of the call
-        assert int(CALLID_RE.match(callid).group(1)) <= c["events"][evs.index("ENTERQUEUE")][1]
+        assert (
+            int(CALLID_RE.match(callid).group(1))
+            <= c["events"][evs.index("ENTERQUEUE")][1]
+        )
     assert all("ENTERQUEUE" in [e[4] for e in c["events"]] for c in calls.values())
     assert entered == summary["calls"]
 
 
 def test_connect_holdtime_and_durations_match_the_epochs(run):
-    _, _, rows = run
+    _, _, _, calls = run
     checked = 0
-    for callid, c in calls_by_id(rows).items():
+    for callid, c in calls.items():
         by_event = {e[4]: e for e in c["events"]}
         enter = by_event["ENTERQUEUE"]
         origpos = enter[5][2]
@@ -161,7 +228,7 @@ def test_connect_holdtime_and_durations_match_the_epochs(run):
             end = next(e for e in c["events"] if e[4] in TERMINAL)
             assert end[3] == conn[3]  # the agent who answered ends the call
             if end[4] == "BLINDTRANSFER":
-                exten, context, e_hold, talk, e_orig = end[5]
+                _exten, _context, e_hold, talk, e_orig = end[5]
             else:
                 e_hold, talk, e_orig = end[5]
             assert int(e_hold) == hold and e_orig == origpos
@@ -177,7 +244,7 @@ def test_connect_holdtime_and_durations_match_the_epochs(run):
 
 
 def test_no_agent_talks_on_two_calls_at_once(run):
-    _, _, rows = run
+    _, _, rows, _ = run
     talking: dict[str, str] = {}
     connects = 0
     for _, _, callid, _, agent, event, _ in rows:
@@ -191,7 +258,7 @@ def test_no_agent_talks_on_two_calls_at_once(run):
 
 
 def test_paused_or_logged_out_agent_gets_no_connect(run, lines_of_queue):
-    _, _, rows = run
+    _, _, rows, _ = run
     member: dict[tuple[str, str], bool] = {}
     paused: dict[tuple[str, str], bool] = {}
     queues_of_line = defaultdict(list)
@@ -206,10 +273,20 @@ def test_paused_or_logged_out_agent_gets_no_connect(run, lines_of_queue):
             assert member.pop(key), key
         elif event in ("PAUSEALL", "UNPAUSEALL"):
             # Asterisk logs the per-queue lines right after, with the same reason
-            follow = rows[i + 1 : i + 1 + len(member_queues := [q for (a, q), m in member.items() if a == agent and m])]
+            follow = rows[
+                i + 1 : i
+                + 1
+                + len(
+                    member_queues := [
+                        q for (a, q), m in member.items() if a == agent and m
+                    ]
+                )
+            ]
             assert member_queues, (agent, event)
             assert {r[3] for r in follow} == set(member_queues)
-            assert all(r[4] == agent and r[5] == event[:-3] and r[6] == data for r in follow)
+            assert all(
+                r[4] == agent and r[5] == event[:-3] and r[6] == data for r in follow
+            )
             if event == "PAUSEALL":
                 assert data[0] in PAUSE_REASONS
         elif event in ("PAUSE", "UNPAUSE"):
@@ -227,9 +304,9 @@ def test_paused_or_logged_out_agent_gets_no_connect(run, lines_of_queue):
 
 
 def test_a_call_crosses_midnight_into_the_next_file(run):
-    _, _, rows = run
+    _, _, _, calls = run
     crossing = 0
-    for c in calls_by_id(rows).values():
+    for c in calls.values():
         days = [e[0] for e in c["events"]]
         if days[0] != days[-1]:
             assert days[-1] == days[0] + timedelta(days=1)
@@ -238,7 +315,7 @@ def test_a_call_crosses_midnight_into_the_next_file(run):
 
 
 def test_callers_come_back_within_days(run):
-    _, _, rows = run
+    _, _, rows, _ = run
     days_of = defaultdict(set)
     for day, _, _, _, _, event, data in rows:
         if event == "ENTERQUEUE" and data[1] != "anonymous":
@@ -247,11 +324,13 @@ def test_callers_come_back_within_days(run):
     assert len(repeaters) > 100
 
 
-def _helpdesk_day(rows, lines_of_queue, day):
+def _helpdesk_day(calls, lines_of_queue, day):
     """(offered, service level at the line's threshold) of a local day, from the files."""
-    threshold = {l.code: l.service_level_seconds for l in load_contract().lines}["helpdesk"]
+    threshold = {l.code: l.service_level_seconds for l in load_contract().lines}[
+        "helpdesk"
+    ]
     offered = answered_in = 0
-    for c in calls_by_id(rows).values():
+    for c in calls.values():
         enter = c["events"][0] if c["events"][0][4] == "ENTERQUEUE" else c["events"][1]
         if lines_of_queue[enter[2]] != "helpdesk" or enter[0] != day:
             continue
@@ -262,33 +341,46 @@ def _helpdesk_day(rows, lines_of_queue, day):
 
 
 def test_outage_day_floods_the_help_desk(run, lines_of_queue, tmp_path):
-    out, summary, rows = run
+    out, summary, _, calls = run
     csv_path = out.parent / "outages" / "outages.csv"
     assert csv_path == outages_csv_path(out) and csv_path.exists()
     with open(csv_path, encoding="utf-8") as fh:
         outages = list(csv.DictReader(fh))
-    assert list(outages[0]) == ["outage_id", "start_local", "end_local", "area", "services"]
+    assert list(outages[0]) == [
+        "outage_id",
+        "start_local",
+        "end_local",
+        "area",
+        "services",
+    ]
     assert len(outages) == 1
     start = datetime.fromisoformat(outages[0]["start_local"])
     day = start.date()
     normal = day - timedelta(days=7)  # same weekday, no outage, neither is a holiday
     assert day == END and normal.weekday() == day.weekday()
-    off_out, sl_out = _helpdesk_day(rows, lines_of_queue, day)
-    off_norm, sl_norm = _helpdesk_day(rows, lines_of_queue, normal)
+    off_out, sl_out = _helpdesk_day(calls, lines_of_queue, day)
+    off_norm, sl_norm = _helpdesk_day(calls, lines_of_queue, normal)
     assert off_out > 1.4 * off_norm
     assert sl_out < sl_norm - 0.2
     # and against the same day without the outage (same staffing, same calendar)
-    calm = generate(tmp_path / "calm" / "queue_log", days=DAYS, end=END, seed=SEED, outage_days=0)
-    assert summary["daily"][day.isoformat()]["helpdesk"]["offered"] > 1.4 * calm["daily"][day.isoformat()]["helpdesk"]["offered"]
+    calm = generate(
+        tmp_path / "calm" / "queue_log", days=DAYS, end=END, seed=SEED, outage_days=0
+    )
+    assert (
+        summary["daily"][day.isoformat()]["helpdesk"]["offered"]
+        > 1.4 * calm["daily"][day.isoformat()]["helpdesk"]["offered"]
+    )
     # the surge is the help desk's: customer care barely moves
     atc_out = summary["daily"][day.isoformat()]["atc"]["offered"]
     assert atc_out < 1.3 * calm["daily"][day.isoformat()]["atc"]["offered"]
 
 
 def test_summary_counts_match_the_files(run, lines_of_queue):
-    _, summary, rows = run
+    _, summary, rows, _ = run
     per_line = Counter(lines_of_queue[r[3]] for r in rows if r[5] == "ENTERQUEUE")
-    assert {code: k["offered"] for code, k in summary["lines"].items()} == dict(per_line)
+    assert {code: k["offered"] for code, k in summary["lines"].items()} == dict(
+        per_line
+    )
     for k in summary["lines"].values():
         assert 0.5 < k["service_level"] < 1.0 and 0.0 < k["abandon_rate"] < 0.2
 
@@ -309,10 +401,28 @@ def test_queue_names_come_from_the_contract_file(tmp_path, monkeypatch):
 def test_cli_writes_files_and_prints_a_summary(tmp_path):
     out = tmp_path / "landing" / "queue_log"
     proc = subprocess.run(
-        [sys.executable, "-m", "simulator", "--out", str(out), "--days", "2", "--end", "2026-09-10", "--seed", "5"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--out",
+            str(out),
+            "--days",
+            "2",
+            "--end",
+            "2026-09-10",
+            "--seed",
+            "5",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "helpdesk" in proc.stdout and "SL" in proc.stdout
-    assert (out / "queue_log-20260909").exists() and (out / "queue_log-20260910").exists()
+    assert (out / "queue_log-20260909").exists() and (
+        out / "queue_log-20260910"
+    ).exists()
     assert (tmp_path / "landing" / "outages" / "outages.csv").exists()
