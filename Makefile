@@ -9,10 +9,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 # Locations (see ingestion/settings.py); relative paths are relative to this folder.
-export SLA_LANDING_DIR ?= data/landing
-export SLA_CONFIG ?= config/contract.yml
-export SLA_WAREHOUSE_DB ?= data/warehouse.duckdb
-export SLA_SERVING_DB ?= data/serving.duckdb
+export SLA_LANDING_DIR ?= $(CURDIR)/data/landing
+export SLA_CONFIG ?= $(CURDIR)/config/contract.yml
+export SLA_WAREHOUSE_DB ?= $(CURDIR)/data/warehouse.duckdb
+export SLA_SERVING_DB ?= $(CURDIR)/data/serving.duckdb
 # Dagster keeps its instance (dagster.yaml) and storage (.dagster_home/) in the project.
 export DAGSTER_HOME := $(CURDIR)
 export UV_PYTHON_DOWNLOADS := never

@@ -2,6 +2,7 @@
 
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -70,4 +71,6 @@ def manifest_path() -> Path:
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """dbt build (models, data tests and unit tests) of the staging, intermediate and mart
     models, with the contract's time zone and interval length as vars."""
+    # dbt runs inside dbt_project/: a relative SLA_WAREHOUSE_DB must name the same file there
+    os.environ["SLA_WAREHOUSE_DB"] = str(settings.warehouse_db())
     yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars())], context=context).stream()

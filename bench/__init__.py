@@ -1,0 +1,1 @@
+"""`make bench`: speed and memory of the demo generator, the loader and the dbt build."""

@@ -1,0 +1,109 @@
+"""Measure the pipeline on simulated data of a chosen size, in a scratch folder.
+
+    python -m bench [--days 90] [--seed 1] [--keep DIR]
+
+Each stage runs in its own child process so that its peak memory (max RSS) is its own:
+simulate -> load (parse + manifest + quarantine, DuckDB) -> dbt build. Results are printed
+and appended as JSON lines to bench/results/results.jsonl (git-ignored) to compare runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+STAGES = {
+    "simulate": (
+        "from simulator import generate; import sys; "
+        "generate(sys.argv[1] + '/landing/queue_log', days=int(sys.argv[2]), end='2026-06-30', seed=int(sys.argv[3]))"
+    ),
+    "load": (
+        "import duckdb, sys; from pathlib import Path; "
+        "from ingestion.landing import load_queue_logs; "
+        "from ingestion.contract_config import load_config, write_config_tables; "
+        "from ingestion import settings; "
+        "con = duckdb.connect(sys.argv[1] + '/wh.duckdb'); "
+        "write_config_tables(con, load_config(settings.config_path())); "
+        "r = load_queue_logs(con, Path(sys.argv[1]) / 'landing'); "
+        "print('LINES', sum(x.rows_read for x in r))"
+    ),
+    "reload_unchanged": (
+        "import duckdb, sys; from pathlib import Path; "
+        "from ingestion.landing import load_queue_logs; "
+        "con = duckdb.connect(sys.argv[1] + '/wh.duckdb'); "
+        "r = load_queue_logs(con, Path(sys.argv[1]) / 'landing'); "
+        "assert all(x.status == 'unchanged' for x in r)"
+    ),
+}
+
+
+def run_stage(name: str, args: list[str], env: dict) -> dict:
+    if name == "dbt_build":
+        dbt_dir = ROOT / "dbt_project"
+        command = [str(Path(sys.executable).parent / "dbt"), "build", "--profiles-dir", str(dbt_dir),
+                   "--project-dir", str(dbt_dir), "--target-path", args[0] + "/dbt_target",
+                   "--log-path", args[0] + "/dbt_logs"]
+    else:
+        command = [sys.executable, "-c", STAGES[name], *args]
+    # /usr/bin/time is not on every machine: measure the child's rusage from here
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    output = proc.stdout.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"stage {name} failed:\n{output[-4000:]}")
+    result = {"stage": name, "seconds": round(seconds, 2), "max_rss_mb": round(usage.ru_maxrss / 1024, 1),
+              "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2)}
+    for line in output.splitlines():
+        if line.startswith("LINES "):
+            result["lines"] = int(line.split()[1])
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    options = parser.parse_args()
+
+    scratch = options.keep or Path(tempfile.mkdtemp(prefix="sla-bench-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "SLA_WAREHOUSE_DB": str(scratch / "wh.duckdb"), "PYTHONPATH": str(ROOT)}
+    print(f"bench: {options.days} simulated days in {scratch} ({platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} cores)")
+    results = []
+    for name in ("simulate", "load", "reload_unchanged", "dbt_build"):
+        args = [str(scratch)] if name != "simulate" else [str(scratch), str(options.days), str(options.seed)]
+        result = run_stage(name, args, env)
+        results.append(result)
+        extra = ""
+        if "lines" in result:
+            extra = f"  {result['lines']:,} lines, {result['lines'] / result['seconds']:,.0f} lines/s"
+        print(f"  {name:<17} {result['seconds']:>8.2f} s  max RSS {result['max_rss_mb']:>7.1f} MB{extra}", flush=True)
+
+    size_mb = sum(p.stat().st_size for p in (scratch / "landing").rglob("*") if p.is_file()) / 2**20
+    db_mb = (scratch / "wh.duckdb").stat().st_size / 2**20
+    print(f"  landing {size_mb:,.1f} MB -> warehouse {db_mb:,.1f} MB")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    with (out / "results.jsonl").open("a") as handle:
+        handle.write(json.dumps({"at": datetime.now(timezone.utc).isoformat(), "days": options.days,
+                                 "landing_mb": round(size_mb, 1), "warehouse_mb": round(db_mb, 1),
+                                 "stages": results}) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
