@@ -113,8 +113,8 @@ def _as_date(value: Any) -> dt.date | None:
 
 
 def lines() -> list[dict[str, Any]]:
-    """Lines to show, contract lines first, then lines only seen in the KPIs
-    (e.g. the unmapped-queues line), which have no dim_lines targets."""
+    """Lines to show, contract lines first, then lines only seen in the KPIs; the
+    unmapped-queues line only when some call actually fell into it."""
     return _lines(*_db_key())
 
 
@@ -122,7 +122,8 @@ def lines() -> list[dict[str, Any]]:
 def _lines(db_path: str, version: tuple[int, int, int]) -> list[dict[str, Any]]:
     sql = """
         WITH seen AS (
-            SELECT line_code, arg_max(line_name, report_date) AS line_name
+            SELECT line_code, arg_max(line_name, report_date) AS line_name,
+                   sum(offered) AS offered
             FROM kpi_line_daily GROUP BY line_code
         )
         SELECT
@@ -135,6 +136,7 @@ def _lines(db_path: str, version: tuple[int, int, int]) -> list[dict[str, Any]]:
             d.abandon_rate_target
         FROM dim_lines AS d
         FULL OUTER JOIN seen AS s ON s.line_code = d.line_code
+        WHERE coalesce(d.line_code, s.line_code) <> $unmapped OR coalesce(s.offered, 0) > 0
         ORDER BY
             coalesce(d.line_code, s.line_code) = $unmapped,
             d.line_code IS NULL,

@@ -85,6 +85,13 @@ def test_lines_contract_lines_first_then_unmapped(serving):
     assert lines[0]["service_level_target"] == pytest.approx(0.80)
 
 
+def test_unmapped_line_is_hidden_when_no_call_fell_into_it(serving):
+    with duckdb.connect(str(serving)) as con:
+        con.execute("update kpi_line_daily set offered = 0 where line_code = 'sin_mapear'")
+    queries.st.cache_data.clear()
+    assert [line["line_code"] for line in queries.lines()] == ["atc", "helpdesk"]
+
+
 def test_interval_kpis_has_every_interval_of_the_day(serving):
     df = queries.interval_kpis(fx.LATEST_DAY)
     atc = df[df["line_code"] == "atc"]
