@@ -6,7 +6,7 @@ in this process, recorded in the project's Dagster instance (so the UI shows the
 """
 
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from dagster import DagsterInstance
@@ -22,7 +22,7 @@ def landing_days() -> tuple[str, str]:
     for path in discover_queue_log_files(settings.landing_dir()):
         span = peek_time_range(path) if path.suffix != ".csv" else None
         for ts in span or ():
-            days.append(ts.replace(tzinfo=timezone.utc).astimezone(LOCAL).date())
+            days.append(ts.replace(tzinfo=UTC).astimezone(LOCAL).date())
     if not days:
         today = datetime.now(LOCAL).date()
         return today.isoformat(), today.isoformat()

@@ -4,9 +4,11 @@
 import json
 import os
 import shutil
+import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
@@ -29,7 +31,7 @@ class WarehouseTranslator(DagsterDbtTranslator):
             return AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
         return AssetKey(dbt_resource_props["name"])
 
-    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> Optional[str]:
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "source":
             return "raw"
         fqn = dbt_resource_props.get("fqn", [])
@@ -56,10 +58,26 @@ def dbt_vars() -> dict:
     }
 
 
+def _manifest_is_stale() -> bool:
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in ("models", "macros", "tests", "seeds"):
+        sources += [p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
+    return any(p.stat().st_mtime > built for p in sources if p.exists())
+
+
 def manifest_path() -> Path:
-    if not dbt_project.manifest_path.exists():
-        # A fresh clone has no manifest yet: parse once (no warehouse access needed).
-        dbt_resource().cli(["parse"]).wait()
+    """The manifest the assets are built from, re-parsed when a model, macro or YAML file
+    is newer (a fresh clone has none): definitions never describe stale models."""
+    if _manifest_is_stale():
+        subprocess.run(
+            [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+             "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", "target"],
+            cwd=DBT_PROJECT_DIR, check=True,
+        )
     return dbt_project.manifest_path
 
 

@@ -1,7 +1,7 @@
 """Loader assets: landing files and the contract file into the warehouse's raw schema."""
 
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from dagster import (
     AssetExecutionContext,
@@ -56,8 +56,8 @@ def contract_config(context: AssetExecutionContext, warehouse: WarehouseResource
 def _window_utc(context: AssetExecutionContext) -> tuple[datetime, datetime]:
     window = context.partition_time_window
     return (
-        window.start.astimezone(timezone.utc).replace(tzinfo=None),
-        window.end.astimezone(timezone.utc).replace(tzinfo=None),
+        window.start.astimezone(UTC).replace(tzinfo=None),
+        window.end.astimezone(UTC).replace(tzinfo=None),
     )
 
 

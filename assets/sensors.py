@@ -2,7 +2,7 @@
 
 
 import json
-from datetime import timezone
+from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from dagster import RunRequest, SensorEvaluationContext, SkipReason, sensor
@@ -14,7 +14,7 @@ LOCAL = ZoneInfo("America/Argentina/Buenos_Aires")
 
 
 def _local_day(ts) -> str:
-    return ts.replace(tzinfo=timezone.utc).astimezone(LOCAL).date().isoformat()
+    return ts.replace(tzinfo=UTC).astimezone(LOCAL).date().isoformat()
 
 
 @sensor(job_name="warehouse_job", minimum_interval_seconds=60)

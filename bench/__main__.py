@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +99,7 @@ def main() -> int:
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     with (out / "results.jsonl").open("a") as handle:
-        handle.write(json.dumps({"at": datetime.now(timezone.utc).isoformat(), "days": options.days,
+        handle.write(json.dumps({"at": datetime.now(UTC).isoformat(), "days": options.days,
                                  "landing_mb": round(size_mb, 1), "warehouse_mb": round(db_mb, 1),
                                  "stages": results}) + "\n")
     return 0

@@ -191,10 +191,11 @@ def write_config_tables(con: duckdb.DuckDBPyConnection, config: ContractConfig) 
         con.executemany(
             "insert into raw.contract_lines values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                [l.code, l.name, l.direction, l.service_level_seconds, l.service_level_target,
-                 l.service_level_denominator, l.short_abandon_seconds, l.abandon_rate_target,
-                 l.asa_target_seconds, l.contracted_positions]
-                for l in config.lines
+                [line.code, line.name, line.direction, line.service_level_seconds,
+                 line.service_level_target, line.service_level_denominator,
+                 line.short_abandon_seconds, line.abandon_rate_target,
+                 line.asa_target_seconds, line.contracted_positions]
+                for line in config.lines
             ],
         )
         rows = [[queue, line] for queue, line in config.queue_to_line().items()]

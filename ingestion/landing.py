@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -104,7 +104,7 @@ def load_queue_log_file(
             "insert into raw.landing_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
             [
                 file_path, queue_log.SOURCE, result.layout, len(stored), sha256,
-                datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).replace(tzinfo=None),
+                datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(tzinfo=None),
                 result.rows_read, result.rows_loaded, result.rows_rejected, first, last,
             ],
         )
@@ -160,7 +160,7 @@ def peek_time_range(path: Path) -> tuple[datetime, datetime] | None:
         for raw in lines:
             field = raw.replace(b"\x00", b"").split(b"|", 1)[0].strip()
             if field.isdigit() and len(field) >= 9:
-                return datetime.fromtimestamp(int(field), tz=timezone.utc).replace(tzinfo=None)
+                return datetime.fromtimestamp(int(field), tz=UTC).replace(tzinfo=None)
         return None
 
     first, last = epoch(head), epoch(reversed(tail))

@@ -10,7 +10,7 @@ sees the new one, nobody sees half a copy.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -38,7 +38,7 @@ def publish(warehouse: Path, serving: Path, code_version: str = "") -> dict:
         for table in tables:
             con.execute(f'create table main."{table}" as select * from wh.main."{table}"')
             rows[table] = con.execute(f'select count(*) from main."{table}"').fetchone()[0]
-        published_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        published_at = datetime.now(UTC).replace(tzinfo=None)
         con.execute(
             "create table main.publish_log as select ?::timestamp as published_at, "
             "?::varchar as code_version, ?::integer as tables_published",

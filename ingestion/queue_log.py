@@ -15,7 +15,6 @@ Layouts (../shared/reference-data/asterisk_queue_log/SPEC.md):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 

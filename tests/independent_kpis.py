@@ -6,7 +6,7 @@ Deliberately plain Python (this is a test oracle, not the product's hot path).""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -31,7 +31,7 @@ def read_events(files: list[Path]) -> list[tuple]:
 
 def calls_from_events(events: list[tuple]) -> list[dict]:
     calls, open_calls = [], {}
-    for epoch, callid, queue, agent, event, data in events:
+    for epoch, callid, queue, _agent, event, data in events:
         key = (callid, queue)
         if event == "ENTERQUEUE":
             call = {"callid": callid, "queue": queue, "entered": epoch, "outcome": "unknown",
@@ -62,7 +62,7 @@ def daily_kpis(calls: list[dict], queue_to_line: dict, unmapped: str, lines: dic
     acc = defaultdict(lambda: defaultdict(float))
     for call in calls:
         line = queue_to_line.get(call["queue"], unmapped)
-        day = datetime.fromtimestamp(call["entered"], tz=timezone.utc).astimezone(LOCAL).date()
+        day = datetime.fromtimestamp(call["entered"], tz=UTC).astimezone(LOCAL).date()
         sl_seconds, short_seconds = lines[line]
         a = acc[(line, day)]
         a["offered"] += 1

@@ -7,7 +7,6 @@ import hashlib
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from ingestion.landing import discover_queue_log_files, load_queue_logs, peek_time_range
 from ingestion.raw_schema import ensure_raw_schema

@@ -7,9 +7,9 @@ import math
 
 import duckdb
 import pytest
-
 from conftest import build_warehouse
 from independent_kpis import calls_from_events, daily_kpis, read_events
+
 from ingestion import settings
 from ingestion.contract_config import load_config
 from simulator import generate
@@ -31,7 +31,7 @@ def simulated(tmp_path_factory):
 def test_daily_kpis_equal_the_independent_calculation(simulated):
     warehouse, landing = simulated
     config = load_config(settings.config_path())
-    lines = {l.code: (l.service_level_seconds, l.short_abandon_seconds) for l in config.lines}
+    lines = {line.code: (line.service_level_seconds, line.short_abandon_seconds) for line in config.lines}
     files = sorted((landing / "queue_log").glob("queue_log-*"))
     expected = daily_kpis(calls_from_events(read_events(files)), config.queue_to_line(),
                           config.unmapped_line, lines)

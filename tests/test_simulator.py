@@ -264,7 +264,7 @@ def test_paused_or_logged_out_agent_gets_no_connect(run, lines_of_queue):
     queues_of_line = defaultdict(list)
     for q, line in lines_of_queue.items():
         queues_of_line[line].append(q)
-    for i, (_, epoch, callid, queue, agent, event, data) in enumerate(rows):
+    for i, (_, _epoch, callid, queue, agent, event, data) in enumerate(rows):
         key = (agent, queue)
         if event == "ADDMEMBER":
             assert not member.get(key), key
@@ -326,7 +326,7 @@ def test_callers_come_back_within_days(run):
 
 def _helpdesk_day(calls, lines_of_queue, day):
     """(offered, service level at the line's threshold) of a local day, from the files."""
-    threshold = {l.code: l.service_level_seconds for l in load_contract().lines}[
+    threshold = {line.code: line.service_level_seconds for line in load_contract().lines}[
         "helpdesk"
     ]
     offered = answered_in = 0

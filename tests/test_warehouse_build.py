@@ -8,9 +8,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import build_warehouse
 from independent_kpis import calls_from_events, daily_kpis, read_events
+
 from ingestion import settings
 from ingestion.contract_config import load_config
 
@@ -59,7 +59,7 @@ def reference_warehouse(reference_data, tmp_path_factory) -> tuple[Path, Path]:
 
 def _assert_matches_independent(warehouse: Path, files: list[Path]) -> int:
     config = load_config(settings.config_path())
-    lines = {l.code: (l.service_level_seconds, l.short_abandon_seconds) for l in config.lines}
+    lines = {line.code: (line.service_level_seconds, line.short_abandon_seconds) for line in config.lines}
     expected = daily_kpis(calls_from_events(read_events(files)), config.queue_to_line(),
                           config.unmapped_line, lines)
     with duckdb.connect(str(warehouse), read_only=True) as db:
@@ -151,7 +151,7 @@ def test_reference_kpis_match_the_independent_calculation(reference_warehouse):
     files = sorted((landing / "issabel_lab_2022").glob("queue_log*"))
     # the oracle reads flat files: compare the Issabel days (the realtime CSV is another PBX)
     config = load_config(settings.config_path())
-    lines = {l.code: (l.service_level_seconds, l.short_abandon_seconds) for l in config.lines}
+    lines = {line.code: (line.service_level_seconds, line.short_abandon_seconds) for line in config.lines}
     expected = daily_kpis(calls_from_events(read_events(files)), config.queue_to_line(),
                           config.unmapped_line, lines)
     with duckdb.connect(str(warehouse), read_only=True) as db:
@@ -194,3 +194,23 @@ def test_no_raw_phone_number_leaves_the_raw_schema(reference_warehouse, handmade
                     for value in row
                 )
                 assert not [n for n in long_numbers if n in text], (schema, table)
+
+
+def test_every_model_and_every_built_column_is_documented(handmade_warehouse):
+    """dbt descriptions are part of the feature: each model, and each column the model really
+    produces, has a description in the YAML."""
+    import json
+
+    warehouse, _ = handmade_warehouse
+    manifest = json.loads((warehouse.parent / "dbt_target" / "manifest.json").read_text())
+    models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    assert len(models) >= 12
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        for node in models:
+            assert node["description"].strip(), node["name"]
+            built = [r[0] for r in db.execute(
+                "select column_name from information_schema.columns where table_name = ? "
+                "and table_schema = ?", [node["alias"], node["schema"]]).fetchall()]
+            assert built, node["name"]
+            documented = {c for c, v in node["columns"].items() if v.get("description", "").strip()}
+            assert set(built) <= documented, (node["name"], sorted(set(built) - documented))
