@@ -14,7 +14,10 @@ events as (
 
 adds as (
 
-    select event_time_utc, queue_name, agent
+    select
+        event_time_utc,
+        queue_name,
+        agent
     from events
     where event = 'ADDMEMBER' and agent like '%/%'
 
@@ -22,7 +25,10 @@ adds as (
 
 pauses as (
 
-    select event_time_utc, queue_name, agent
+    select
+        event_time_utc,
+        queue_name,
+        agent
     from events
     where event in ('PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL')
 
@@ -36,19 +42,23 @@ pairs as (
         count(*) as times_seen
     from adds
     inner join pauses
-        on pauses.event_time_utc = adds.event_time_utc
-        and (pauses.queue_name = adds.queue_name or coalesce(pauses.queue_name, 'NONE') = 'NONE')
-        and pauses.agent <> adds.agent
-    where adds.agent not in (select agent from pauses)
+        on
+            adds.event_time_utc = pauses.event_time_utc
+            and (adds.queue_name = pauses.queue_name or coalesce(pauses.queue_name, 'NONE') = 'NONE')
+            and adds.agent <> pauses.agent
+    where adds.agent not in (select pausing.agent from pauses as pausing)
     group by all
 
 ),
 
 final as (
 
-    select member_interface, member_name, times_seen
+    select
+        member_interface,
+        member_name,
+        times_seen
     from pairs
-    qualify row_number() over (partition by member_interface order by times_seen desc, member_name) = 1
+    qualify row_number() over (partition by member_interface order by times_seen desc, member_name asc) = 1
 
 )
 

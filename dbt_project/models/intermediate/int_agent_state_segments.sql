@@ -43,7 +43,7 @@ member_events as (
     where events.event in (
         'ADDMEMBER', 'REMOVEMEMBER', 'PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL'
     )
-      and coalesce(events.agent, 'NONE') <> 'NONE'
+    and coalesce(events.agent, 'NONE') <> 'NONE'
 
 ),
 
@@ -61,7 +61,10 @@ queue_scoped as (
 -- PAUSEALL/UNPAUSEALL name no queue: they apply to every line the agent works on
 agent_lines as (
 
-    select distinct agent, line_code from queue_scoped
+    select distinct
+        agent,
+        line_code
+    from queue_scoped
 
 ),
 
@@ -69,7 +72,9 @@ all_scoped as (
 
     select * from queue_scoped
     union all
-    select member_events.*, agent_lines.line_code
+    select
+        member_events.*,
+        agent_lines.line_code
     from member_events
     inner join agent_lines using (agent)
     where coalesce(member_events.queue_name, 'NONE') = 'NONE'
@@ -102,10 +107,10 @@ states as (
         event_time_local as segment_start,
         coalesce(
             lead(event_time_local) over (partition by line_code, agent order by event_seq),
-            (select last_event_local from horizon)
+            (select horizon.last_event_local from horizon)
         ) as segment_end,
         running_memberships
-            + greatest(0, -min(running_memberships) over (partition by line_code, agent))
+        + greatest(0, -min(running_memberships) over (partition by line_code, agent))
             as memberships,
         last_value(pause_flag ignore nulls)
             over (partition by line_code, agent order by event_seq rows unbounded preceding)

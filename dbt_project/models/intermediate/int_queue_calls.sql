@@ -7,9 +7,10 @@ with
 events as (
 
     select * from {{ ref('stg_asterisk__queue_events') }}
-    where callid is not null
-      and callid not in ('NONE', 'MANAGER', 'REALTIME', 'CLI')
-      and queue_name is not null
+    where
+        callid is not null
+        and callid not in ('NONE', 'MANAGER', 'REALTIME', 'CLI')
+        and queue_name is not null
 
 ),
 
@@ -45,10 +46,11 @@ call_events as (
         events.data5
     from enters
     inner join events
-        on events.callid = enters.callid
-        and events.queue_name = enters.queue_name
-        and events.event_seq > enters.enter_seq
-        and (enters.next_enter_seq is null or events.event_seq < enters.next_enter_seq)
+        on
+            enters.callid = events.callid
+            and enters.queue_name = events.queue_name
+            and enters.enter_seq < events.event_seq
+            and (enters.next_enter_seq is null or enters.next_enter_seq > events.event_seq)
     where events.event <> 'ENTERQUEUE'
 
 ),
@@ -89,10 +91,11 @@ terminals as (
         end as queue_wait_seconds,
         event in ('TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER') as is_transfer
     from call_events
-    where event in (
-        'COMPLETEAGENT', 'COMPLETECALLER', 'TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER',
-        'ABANDON', 'EXITEMPTY', 'EXITWITHTIMEOUT', 'EXITWITHKEY', 'WITHDRAW'
-    )
+    where
+        event in (
+            'COMPLETEAGENT', 'COMPLETECALLER', 'TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER',
+            'ABANDON', 'EXITEMPTY', 'EXITWITHTIMEOUT', 'EXITWITHKEY', 'WITHDRAW'
+        )
     qualify row_number() over (partition by callid, entry_no order by event_seq) = 1
 
 ),

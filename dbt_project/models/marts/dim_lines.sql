@@ -8,7 +8,10 @@ lines as (
 
 queues as (
 
-    select line_code, count(*) as queue_count, string_agg(queue_name, ', ' order by queue_name) as queue_names
+    select
+        line_code,
+        count(*) as queue_count,
+        string_agg(queue_name, ', ' order by queue_name) as queue_names
     from {{ ref('stg_contract__queues') }}
     group by line_code
 

@@ -23,8 +23,11 @@ segment_intervals as (
         agent,
         bucket as interval_start,
         {{ overlap_seconds('segment_start', 'segment_end', 'bucket') }} as logged_in_seconds,
-        case when is_paused
-            then {{ overlap_seconds('segment_start', 'segment_end', 'bucket') }} else 0 end
+        case
+            when is_paused
+                then {{ overlap_seconds('segment_start', 'segment_end', 'bucket') }}
+            else 0
+        end
             as paused_seconds,
         0.0 as talking_seconds,
         0 as calls_answered
@@ -33,7 +36,7 @@ segment_intervals as (
             {{ interval_start('segment_start') }},
             segment_end,
             interval '{{ var("interval_minutes") }} minutes'
-        )) as t(bucket)
+        )) as t (bucket)
     where bucket < segment_end
 
 ),
@@ -55,12 +58,12 @@ talk_intervals as (
             answered_at_local as talk_start,
             answered_at_local + to_seconds(talk_seconds) as talk_end
         from calls
-    ),
+    ) as talks,
         unnest(generate_series(
             {{ interval_start('talk_start') }},
             talk_end,
             interval '{{ var("interval_minutes") }} minutes'
-        )) as t(bucket)
+        )) as t (bucket)
     where bucket < talk_end
 
 ),

@@ -21,7 +21,7 @@ islands as (
             lag(is_logged_in) over (partition by line_code, agent order by segment_start, segment_key)
                 as prev_logged_in
         from segments
-    )
+    ) as with_previous
 
 ),
 

@@ -56,11 +56,11 @@ final as (
         mapped.outcome = 'answered' as is_answered,
         mapped.outcome = 'abandoned' as is_abandoned,
         mapped.outcome = 'abandoned'
-            and mapped.wait_seconds < lines.short_abandon_seconds as is_short_abandon,
+        and mapped.wait_seconds < lines.short_abandon_seconds as is_short_abandon,
         mapped.outcome in ('timeout', 'exit_with_key', 'exit_empty', 'withdrawn')
             as is_unanswered_by_system,
         mapped.outcome = 'answered'
-            and mapped.wait_seconds <= lines.service_level_seconds as is_answered_within_threshold,
+        and mapped.wait_seconds <= lines.service_level_seconds as is_answered_within_threshold,
         lines.service_level_seconds,
         lines.short_abandon_seconds,
         mapped.is_transferred,

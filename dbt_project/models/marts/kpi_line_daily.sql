@@ -54,7 +54,7 @@ final as (
         {{ service_level_denominator('summed', 'lines.service_level_denominator') }}
             as service_level_denominator_calls,
         summed.answered_within_threshold
-            / nullif({{ service_level_denominator('summed', 'lines.service_level_denominator') }}, 0)
+        / nullif({{ service_level_denominator('summed', 'lines.service_level_denominator') }}, 0)
             as service_level,
         lines.service_level_seconds,
         lines.service_level_target,
@@ -62,7 +62,7 @@ final as (
         summed.total_answer_wait_seconds / nullif(summed.answered, 0) as asa_seconds,
         lines.asa_target_seconds,
         (summed.abandoned - summed.short_abandoned)
-            / nullif(summed.offered - summed.short_abandoned, 0) as abandon_rate,
+        / nullif(summed.offered - summed.short_abandoned, 0) as abandon_rate,
         lines.abandon_rate_target,
         summed.handled_calls,
         summed.total_handle_seconds,
@@ -71,9 +71,9 @@ final as (
         summed.paused_seconds,
         summed.agent_talk_seconds,
         summed.agent_talk_seconds
-            / nullif(summed.logged_in_seconds - summed.paused_seconds, 0) as occupancy,
+        / nullif(summed.logged_in_seconds - summed.paused_seconds, 0) as occupancy,
         (summed.logged_in_seconds - summed.paused_seconds)
-            / (summed.intervals * {{ var("interval_minutes") }} * 60.0) as positions_staffed,
+        / (summed.intervals * {{ var("interval_minutes") }} * 60.0) as positions_staffed,
         lines.contracted_positions
     from summed
     inner join lines using (line_code)

@@ -31,9 +31,10 @@ events as (
 reported_lines as (
 
     select * from lines
-    where queue_count > 0
-       or line_code in (select line_code from calls)
-       or line_code in (select line_code from agent_intervals)
+    where
+        queue_count > 0
+        or line_code in (select calls.line_code from calls)
+        or line_code in (select agent_intervals.line_code from agent_intervals)
 
 ),
 
@@ -48,14 +49,16 @@ day_range as (
 
 grid as (
 
-    select reported_lines.line_code, t.interval_start
+    select
+        reported_lines.line_code,
+        t.interval_start
     from reported_lines
     cross join day_range
     cross join unnest(generate_series(
         cast(day_range.first_day as timestamp),
         cast(day_range.last_day as timestamp) + interval 1 day - interval '{{ var("interval_minutes") }} minutes',
         interval '{{ var("interval_minutes") }} minutes'
-    )) as t(interval_start)
+    )) as t (interval_start)
 
 ),
 
@@ -132,7 +135,7 @@ final as (
         {{ service_level_denominator('counted', 'lines.service_level_denominator') }}
             as service_level_denominator_calls,
         counted.answered_within_threshold
-            / nullif({{ service_level_denominator('counted', 'lines.service_level_denominator') }}, 0)
+        / nullif({{ service_level_denominator('counted', 'lines.service_level_denominator') }}, 0)
             as service_level,
         lines.service_level_seconds,
         lines.service_level_target,
@@ -140,7 +143,7 @@ final as (
         counted.total_answer_wait_seconds / nullif(counted.answered, 0) as asa_seconds,
         lines.asa_target_seconds,
         (counted.abandoned - counted.short_abandoned)
-            / nullif(counted.offered - counted.short_abandoned, 0) as abandon_rate,
+        / nullif(counted.offered - counted.short_abandoned, 0) as abandon_rate,
         lines.abandon_rate_target,
         counted.handled_calls,
         counted.total_handle_seconds,
@@ -149,9 +152,9 @@ final as (
         counted.paused_seconds,
         counted.agent_talk_seconds,
         counted.agent_talk_seconds
-            / nullif(counted.logged_in_seconds - counted.paused_seconds, 0) as occupancy,
+        / nullif(counted.logged_in_seconds - counted.paused_seconds, 0) as occupancy,
         (counted.logged_in_seconds - counted.paused_seconds)
-            / ({{ var("interval_minutes") }} * 60.0) as positions_staffed,
+        / ({{ var("interval_minutes") }} * 60.0) as positions_staffed,
         lines.contracted_positions
     from counted
     inner join lines using (line_code)
