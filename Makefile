@@ -16,6 +16,8 @@ export SLA_SERVING_DB ?= $(CURDIR)/data/serving.duckdb
 # Dagster keeps its instance (dagster.yaml) and storage (.dagster_home/) in the project.
 export DAGSTER_HOME := $(CURDIR)
 export UV_PYTHON_DOWNLOADS := never
+# the venv's tools (dbt, dagster) first, for every child process too
+export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 DEMO_DAYS ?= 90
 DEMO_SEED ?= 20130527

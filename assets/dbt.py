@@ -19,7 +19,6 @@ from ingestion.contract_config import load_config
 DBT_PROJECT_DIR = settings.PROJECT_ROOT / "dbt_project"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
