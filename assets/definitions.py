@@ -17,7 +17,7 @@ from dagster import (  # noqa: E402
 )
 
 from assets.dbt import dbt_resource, warehouse_dbt_models  # noqa: E402
-from assets.raw import contract_config, daily_partitions, raw_asterisk_queue_log  # noqa: E402
+from assets.raw import contract_config, raw_asterisk_queue_log  # noqa: E402
 from assets.resources import WarehouseResource  # noqa: E402
 from assets.sensors import landing_sensor  # noqa: E402
 from assets.serving import serving_database  # noqa: E402
@@ -26,7 +26,6 @@ from assets.serving import serving_database  # noqa: E402
 warehouse_job = define_asset_job(
     "warehouse_job",
     selection=AssetSelection.all(),
-    partitions_def=daily_partitions,
     executor_def=in_process_executor,
     description="Load landing files for the selected days, rebuild the dbt models, publish.",
 )
