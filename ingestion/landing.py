@@ -63,63 +63,66 @@ def _relative(path: Path, landing: Path) -> str:
         return path.resolve().as_posix()
 
 
-def load_queue_log_file(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    landing: Path,
-    realtime_time_zone: str = "UTC",
-) -> FileLoad:
-    file_path = _relative(path, landing)
-    stored = path.read_bytes()
-    sha256 = hashlib.sha256(stored).hexdigest()
-    previous = con.execute(
-        "select sha256, layout, rows_read, rows_loaded, rows_rejected "
-        "from raw.landing_files where file_path = ?",
-        [file_path],
-    ).fetchone()
-    if previous and previous[0] == sha256:
-        return FileLoad(file_path, "unchanged", previous[1], *previous[2:])
+# Files parsed together in one set of statements: large enough to amortise the per-statement
+# cost over many small daily files, small enough to bound memory (text + its split lines).
+BATCH_BYTES = 64 * 2**20
 
-    text = decode(read_bytes(path))
+
+@dataclass
+class _Pending:
+    path: Path
+    file_path: str
+    size: int
+    sha256: str
+    modified_at: datetime
+    replaces: bool
+    text: str = ""
+    layout: str = ""
+
+
+def _commit_batch(con: duckdb.DuckDBPyConnection, batch: list[_Pending], layout: str,
+                  realtime_time_zone: str) -> list[FileLoad]:
+    paths = [p.file_path for p in batch]
     con.execute("begin transaction")
     try:
-        con.execute("delete from raw.asterisk_queue_log where file_path = ?", [file_path])
-        con.execute(
-            "delete from raw.quarantine where source = ? and file_path = ?",
-            [queue_log.SOURCE, file_path],
+        con.execute("delete from raw.asterisk_queue_log where list_contains(?, file_path)", [paths])
+        con.execute("delete from raw.quarantine where source = ? and list_contains(?, file_path)",
+                    [queue_log.SOURCE, paths])
+        parsed = queue_log.parse_into_raw(con, {p.file_path: p.text for p in batch}, layout,
+                                          realtime_time_zone)
+        spans = dict(
+            (row[0], row[1:])
+            for row in con.execute(
+                "select file_path, min(event_time_utc), max(event_time_utc) from raw.asterisk_queue_log "
+                "where list_contains(?, file_path) group by file_path", [paths]).fetchall()
         )
-        result = queue_log.parse_into_raw(con, text, file_path, realtime_time_zone)
-        if result.rows_read != result.rows_loaded + result.rows_rejected:
-            raise InvariantBroken(
-                f"{file_path}: read {result.rows_read} lines but loaded {result.rows_loaded} "
-                f"and rejected {result.rows_rejected}"
-            )
-        first, last = con.execute(
-            "select min(event_time_utc), max(event_time_utc) "
-            "from raw.asterisk_queue_log where file_path = ?",
-            [file_path],
-        ).fetchone()
-        con.execute("delete from raw.landing_files where file_path = ?", [file_path])
-        con.execute(
+        for pending in batch:
+            result = parsed[pending.file_path]
+            if result.rows_read != result.rows_loaded + result.rows_rejected:
+                raise InvariantBroken(
+                    f"{pending.file_path}: read {result.rows_read} lines but loaded "
+                    f"{result.rows_loaded} and rejected {result.rows_rejected}"
+                )
+        con.execute("delete from raw.landing_files where list_contains(?, file_path)", [paths])
+        con.executemany(
             "insert into raw.landing_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
             [
-                file_path, queue_log.SOURCE, result.layout, len(stored), sha256,
-                datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(tzinfo=None),
-                result.rows_read, result.rows_loaded, result.rows_rejected, first, last,
+                [p.file_path, queue_log.SOURCE, layout, p.size, p.sha256, p.modified_at,
+                 parsed[p.file_path].rows_read, parsed[p.file_path].rows_loaded,
+                 parsed[p.file_path].rows_rejected, *spans.get(p.file_path, (None, None))]
+                for p in batch
             ],
         )
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    return FileLoad(
-        file_path,
-        "replaced" if previous else "loaded",
-        result.layout,
-        result.rows_read,
-        result.rows_loaded,
-        result.rows_rejected,
-    )
+    return [
+        FileLoad(p.file_path, "replaced" if p.replaces else "loaded", layout,
+                 parsed[p.file_path].rows_read, parsed[p.file_path].rows_loaded,
+                 parsed[p.file_path].rows_rejected)
+        for p in batch
+    ]
 
 
 def load_queue_logs(
@@ -129,24 +132,61 @@ def load_queue_logs(
     realtime_time_zone: str = "UTC",
     progress=None,
 ) -> list[FileLoad]:
-    """Load every queue_log file under `landing` (or just `files`); returns one FileLoad each."""
+    """Load every queue_log file under `landing` (or just `files`); one FileLoad each, in
+    file order. Unchanged files (same SHA-256 as in the manifest) are not read again."""
     ensure_raw_schema(con)
     paths = discover_queue_log_files(landing) if files is None else files
-    results = []
-    for i, path in enumerate(paths, 1):
-        try:
-            results.append(load_queue_log_file(con, path, landing, realtime_time_zone))
-        except queue_log.UnsupportedFile as exc:
+    known = {
+        row[0]: row[1:]
+        for row in con.execute(
+            "select file_path, sha256, layout, rows_read, rows_loaded, rows_rejected "
+            "from raw.landing_files where source = ?", [queue_log.SOURCE]).fetchall()
+    }
+    results: dict[str, FileLoad] = {}
+    order: list[str] = []
+    flat_batch: list[_Pending] = []
+    batch_bytes = 0
+
+    def report(loads: list[FileLoad]) -> None:
+        for load in loads:
+            results[load.file_path] = load
             if progress:
-                progress(f"skipped {path}: {exc}")
+                progress(f"[{len(results)}/{len(paths)}] {load.file_path}: {load.status}, read "
+                         f"{load.rows_read}, loaded {load.rows_loaded}, rejected {load.rows_rejected}")
+
+    for path in paths:
+        file_path = _relative(path, landing)
+        order.append(file_path)
+        stored = path.read_bytes()
+        sha256 = hashlib.sha256(stored).hexdigest()
+        previous = known.get(file_path)
+        if previous and previous[0] == sha256:
+            report([FileLoad(file_path, "unchanged", previous[1], *previous[2:])])
             continue
-        if progress:
-            r = results[-1]
-            progress(
-                f"[{i}/{len(paths)}] {r.file_path}: {r.status}, read {r.rows_read}, "
-                f"loaded {r.rows_loaded}, rejected {r.rows_rejected}"
-            )
-    return results
+        text = decode(read_bytes(path))
+        try:
+            layout = queue_log.layout_of(text)
+        except queue_log.UnsupportedFile as exc:
+            order.pop()
+            if progress:
+                progress(f"skipped {file_path}: {exc}")
+            continue
+        pending = _Pending(
+            path, file_path, len(stored), sha256,
+            datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(tzinfo=None),
+            previous is not None, text, layout,
+        )
+        if layout == "realtime":
+            report(_commit_batch(con, [pending], layout, realtime_time_zone))
+            continue
+        flat_batch.append(pending)
+        batch_bytes += len(text)
+        if batch_bytes >= BATCH_BYTES:
+            report(_commit_batch(con, flat_batch, "flat", realtime_time_zone))
+            flat_batch, batch_bytes = [], 0
+    if flat_batch:
+        report(_commit_batch(con, flat_batch, "flat", realtime_time_zone))
+    return [results[file_path] for file_path in order]
 
 
 def peek_time_range(path: Path) -> tuple[datetime, datetime] | None:
