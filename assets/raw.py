@@ -99,7 +99,8 @@ def raw_asterisk_queue_log(context: AssetExecutionContext, warehouse: WarehouseR
         changed = [r.file_path for r in results if r.status != "unchanged"]
         checks = [
             files_balance(con),
-            expectations(con, days_touched(con, changed, config.timezone), config.timezone),
+            expectations(con, days_touched(con, changed, config.timezone), config.timezone,
+                         context.log.info),
         ]
     return MaterializeResult(
         check_results=checks,

@@ -60,8 +60,8 @@ def days_touched(con, file_paths: list[str], time_zone: str) -> list:
     ]
 
 
-def expectations(con, days: list, time_zone: str) -> AssetCheckResult:
-    results = validate_days(con, days, time_zone) if days else []
+def expectations(con, days: list, time_zone: str, progress=None) -> AssetCheckResult:
+    results = validate_days(con, days, time_zone, progress) if days else []
     failed = [r for r in results if not r.success]
     return AssetCheckResult(
         check_name="queue_log_expectations",

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-
 from conftest import build_warehouse
+
+from ingestion import settings
 
 T = 1709298000  # 2024-03-01 10:00:00 in Buenos Aires
 
@@ -47,7 +48,7 @@ def warehouse(tmp_path_factory):
     )
     config = root / "contract.yml"
     config.write_text(
-        (__import__("ingestion.settings", fromlist=["x"]).config_path().read_text())
+        settings.config_path().read_text()
         .replace("realtime_time_zone: UTC", "realtime_time_zone: America/Argentina/Buenos_Aires")
     )
     path = root / "wh.duckdb"
