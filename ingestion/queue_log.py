@@ -14,9 +14,12 @@ Layouts (../shared/reference-data/asterisk_queue_log/SPEC.md):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
+from pathlib import Path
 
 import duckdb
+
+from ingestion.sources import ParseResult, PendingFile, Source
 
 SOURCE = "asterisk_queue_log"
 
@@ -67,17 +70,6 @@ MAX_FUTURE_SECONDS = 2 * 86400
 
 REALTIME_REQUIRED_COLUMNS = ("time", "callid", "queuename", "agent", "event")
 
-
-class UnsupportedFile(ValueError):
-    """The file is not a queue_log in either layout."""
-
-
-@dataclass(frozen=True)
-class ParseResult:
-    layout: str
-    rows_read: int
-    rows_loaded: int
-    rows_rejected: int
 
 
 def sniff_layout(first_line: str) -> str | None:
@@ -245,14 +237,42 @@ def _realtime_column_sql(header: str) -> tuple[str, int]:
 
 
 def layout_of(text: str) -> str:
-    """The file's layout from its first line; a damaged first line of a '|' file is still
-    a flat file (its bad lines are quarantined, not the whole file refused)."""
-    layout = sniff_layout(text.split("\n", 1)[0])
-    if layout is None and "|" in text[:4096]:
-        layout = "flat"
-    if layout is None:
-        raise UnsupportedFile("neither a flat queue_log nor a realtime queue_log CSV")
-    return layout
+    """The file's layout from its first line. Anything that is not a realtime CSV is read
+    as a flat file, so a damaged first line (or a wholly damaged file) gets its lines
+    quarantined with reasons instead of the file being refused."""
+    return sniff_layout(text.split("\n", 1)[0]) or "flat"
+
+
+def is_queue_log_file(path: Path) -> bool:
+    """Rotated flat files (queue_log, queue_log-20220707, queue_log.1, .gz) and CSV exports
+    of the realtime queue_log table (sniffed from their header)."""
+    if path.name.startswith("queue_log"):
+        return True
+    if path.suffix.lower() != ".csv":
+        return False
+    with path.open("rb") as handle:
+        first = handle.readline(4096).decode("utf-8", errors="replace")
+    return sniff_layout(first) == "realtime"
+
+
+def parse_batch(con: duckdb.DuckDBPyConnection, batch: list[PendingFile], options: dict) -> dict[str, ParseResult]:
+    """Source hook: flat files of the batch in one pass, each realtime CSV on its own (its
+    header decides the columns); then each file's first and last event time."""
+    zone = options.get("realtime_time_zone", "UTC")
+    flat = {p.file_path: p.text for p in batch if layout_of(p.text) == "flat"}
+    results = parse_into_raw(con, flat, "flat", zone) if flat else {}
+    for pending in batch:
+        if pending.file_path not in flat:
+            results.update(parse_into_raw(con, {pending.file_path: pending.text}, "realtime", zone))
+    spans = {
+        row[0]: row[1:]
+        for row in con.execute(
+            "select file_path, min(event_time_utc), max(event_time_utc) from raw.asterisk_queue_log "
+            "where list_contains(?, file_path) group by file_path", [list(results)]).fetchall()
+    }
+    return {path: replace(r, first_event_utc=spans.get(path, (None, None))[0],
+                          last_event_utc=spans.get(path, (None, None))[1])
+            for path, r in results.items()}
 
 
 def parse_into_raw(
@@ -318,3 +338,12 @@ def parse_into_raw(
     results = {path: ParseResult(layout, 0, 0, 0) for path in texts}  # an empty file reads 0
     results.update({path: ParseResult(layout, read, loaded, rejected) for path, read, loaded, rejected in counts})
     return results
+
+
+SOURCE_SPEC = Source(
+    name=SOURCE,
+    tables=("raw.asterisk_queue_log",),
+    ddl="select 1",  # raw.asterisk_queue_log is part of the core raw schema
+    matches=is_queue_log_file,
+    parse=parse_batch,
+)
