@@ -34,7 +34,22 @@ _LINE_KEYS = {
     "abandon_rate_target": float,
     "asa_target_seconds": int,
     "contracted_positions": int,
+    "campaigns": list,
+    "crm_queues": list,
+    "otrs_queues": list,
+    "social_accounts": dict,
+    "contact_rate_target": float,
+    "retention_rate_target": float,
+    "business_hours": dict,
+    "first_response_target_business_hours": float,
+    "resolution_target_business_hours": float,
+    "resolution_target_share": float,
+    "motives": dict,
+    "first_response_target_minutes": dict,
+    "first_response_target_share": float,
+    "influence_tiers": dict,
 }
+WEEKDAY_KEYS = ("weekdays", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _REQUIRED_LINE_KEYS = ("name", "direction")
 
 
@@ -55,6 +70,21 @@ class LineConfig:
     abandon_rate_target: float | None
     asa_target_seconds: int | None
     contracted_positions: int | None
+    campaigns: tuple[str, ...] = ()
+    crm_queues: tuple[str, ...] = ()
+    otrs_queues: tuple[str, ...] = ()
+    social_accounts: dict | None = None  # {'twitter': [...], 'facebook': [...]}
+    contact_rate_target: float | None = None
+    retention_rate_target: float | None = None
+    # {weekday 0=Monday..6: (open 'HH:MM', close 'HH:MM')}; None: every hour counts
+    business_hours: dict | None = None
+    first_response_target_business_hours: float | None = None
+    resolution_target_business_hours: float | None = None
+    resolution_target_share: float | None = None
+    motives: dict | None = None  # motive -> resolution target in business hours
+    first_response_target_minutes: dict | None = None  # influence tier -> minutes
+    first_response_target_share: float | None = None
+    influence_tiers: dict | None = None  # tier -> {min_followers, min_engagement}
 
 
 @dataclass(frozen=True)
@@ -66,10 +96,23 @@ class ContractConfig:
     interval_minutes: int
     realtime_time_zone: str
     unmapped_line: str
+    cdr_time_zone: str
     lines: tuple[LineConfig, ...]
 
     def queue_to_line(self) -> dict[str, str]:
         return {q: line.code for line in self.lines for q in line.queues}
+
+    def crm_queue_to_line(self) -> dict[str, str]:
+        return {q: line.code for line in self.lines for q in line.crm_queues}
+
+    def otrs_queue_to_line(self) -> dict[str, str]:
+        return {q: line.code for line in self.lines for q in line.otrs_queues}
+
+    def campaign_to_line(self) -> dict[str, str]:
+        return {c: line.code for line in self.lines for c in line.campaigns}
+
+    def line(self, code: str) -> LineConfig:
+        return next(line for line in self.lines if line.code == code)
 
 
 def _fail(path: Path, key: str, problem: str, fix: str) -> ConfigError:
@@ -116,6 +159,27 @@ def _line(path: Path, code: str, raw: dict) -> LineConfig:
         if key in values and not 0 <= values[key] <= 1:
             raise _fail(path, f"lines.{code}.{key}", f"{values[key]} is not a share between 0 and 1",
                         "write 0.80 for 80 %")
+    for key in ("contact_rate_target", "retention_rate_target", "resolution_target_share",
+                "first_response_target_share"):
+        if key in values and not 0 <= values[key] <= 1:
+            raise _fail(path, f"lines.{code}.{key}", f"{values[key]} is not a share between 0 and 1",
+                        "write 0.90 for 90 %")
+    hours = _business_hours(path, code, values.get("business_hours"))
+    for key in ("motives", "first_response_target_minutes"):
+        for name, target in (values.get(key) or {}).items():
+            if isinstance(target, bool) or not isinstance(target, int | float) or target <= 0:
+                raise _fail(path, f"lines.{code}.{key}.{name}", f"{target!r} is not a positive number",
+                            "write the target as a number of hours (motives) or minutes")
+    tiers = values.get("influence_tiers") or {}
+    for tier, limits in tiers.items():
+        if not isinstance(limits, dict) or set(limits) - {"min_followers", "min_engagement"}:
+            raise _fail(path, f"lines.{code}.influence_tiers.{tier}", "expected min_followers and/or "
+                        "min_engagement", "write {min_followers: 1000, min_engagement: 10}")
+    social = values.get("social_accounts") or {}
+    for platform in social:
+        if platform not in ("twitter", "facebook"):
+            raise _fail(path, f"lines.{code}.social_accounts.{platform}", "unknown platform",
+                        "use twitter or facebook")
     queues = tuple(str(q) for q in values.get("queues", []))
     return LineConfig(
         code=code,
@@ -129,7 +193,44 @@ def _line(path: Path, code: str, raw: dict) -> LineConfig:
         abandon_rate_target=values.get("abandon_rate_target"),
         asa_target_seconds=values.get("asa_target_seconds"),
         contracted_positions=values.get("contracted_positions"),
+        campaigns=tuple(str(c) for c in values.get("campaigns", [])),
+        crm_queues=tuple(str(q) for q in values.get("crm_queues", [])),
+        otrs_queues=tuple(str(q) for q in values.get("otrs_queues", [])),
+        social_accounts={k: [str(a) for a in v] for k, v in social.items()} or None,
+        contact_rate_target=values.get("contact_rate_target"),
+        retention_rate_target=values.get("retention_rate_target"),
+        business_hours=hours,
+        first_response_target_business_hours=values.get("first_response_target_business_hours"),
+        resolution_target_business_hours=values.get("resolution_target_business_hours"),
+        resolution_target_share=values.get("resolution_target_share"),
+        motives={str(k): float(v) for k, v in (values.get("motives") or {}).items()} or None,
+        first_response_target_minutes={str(k): float(v) for k, v in
+                                       (values.get("first_response_target_minutes") or {}).items()} or None,
+        first_response_target_share=values.get("first_response_target_share"),
+        influence_tiers={str(k): dict(v) for k, v in tiers.items()} or None,
     )
+
+
+def _business_hours(path: Path, code: str, raw) -> dict | None:
+    """{'weekdays': '09:00-18:00', 'saturday': '09:00-13:00'} -> {0: ('09:00', '18:00'), ...}"""
+    if raw is None:
+        return None
+    hours = {}
+    for key, span in raw.items():
+        if key not in WEEKDAY_KEYS:
+            raise _fail(path, f"lines.{code}.business_hours.{key}", "unknown day",
+                        f"use one of {', '.join(WEEKDAY_KEYS)}")
+        try:
+            start, end = (part.strip() for part in str(span).split("-"))
+            if not (len(start) == len(end) == 5 and "00:00" <= start < end <= "24:00"):
+                raise ValueError
+        except ValueError:
+            raise _fail(path, f"lines.{code}.business_hours.{key}", f"{span!r} is not a time span",
+                        'write "09:00-18:00"') from None
+        days = range(5) if key == "weekdays" else [WEEKDAY_KEYS.index(key) - 1]
+        for day in days:
+            hours[day] = (start, end)
+    return hours
 
 
 def load_config(path: Path) -> ContractConfig:
@@ -177,6 +278,8 @@ def load_config(path: Path) -> ContractConfig:
         interval_minutes=interval,
         realtime_time_zone=_check_zone(path, "sources.asterisk_queue_log.realtime_time_zone", realtime_zone),
         unmapped_line=unmapped,
+        cdr_time_zone=_check_zone(path, "sources.asterisk_cdr.time_zone",
+                                  (sources.get("asterisk_cdr") or {}).get("time_zone", "America/Argentina/Buenos_Aires")),
         lines=lines,
     )
 
