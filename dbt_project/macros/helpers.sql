@@ -18,9 +18,9 @@
     )
 {%- endmacro %}
 
-{#- Keyed pseudonym of a personal value (phone number, handle): same input, same key ->
-    same pseudonym, so repeat contacts still match; the raw value stays in `raw` only. -#}
+{#- Keyed pseudonym of a personal value (phone number, e-mail, handle): HMAC-SHA256 with
+    SLA_PSEUDONYM_KEY (ingestion/pseudonyms.py, registered by the dbt-duckdb plugin). The same
+    value gives the same pseudonym, so repeat contacts still match; raw values stay in raw. -#}
 {% macro pseudonymize(expr) -%}
-    case when nullif(trim({{ expr }}), '') is null then null
-         else sha256('{{ env_var("SLA_PSEUDONYM_KEY", "demo-pseudonym-key-not-secret") }}' || '|' || trim({{ expr }})) end
+    pseudonym({{ expr }})
 {%- endmacro %}
