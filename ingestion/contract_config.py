@@ -7,10 +7,12 @@ every key is checked and an error names the file, the key and the fix.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
+import pyarrow as pa
 import yaml
 
 from ingestion.raw_schema import ensure_raw_schema
@@ -34,6 +36,7 @@ _LINE_KEYS = {
     "abandon_rate_target": float,
     "asa_target_seconds": int,
     "contracted_positions": int,
+    "repeat_contact_days": int,
     "campaigns": list,
     "crm_queues": list,
     "otrs_queues": list,
@@ -70,6 +73,7 @@ class LineConfig:
     abandon_rate_target: float | None
     asa_target_seconds: int | None
     contracted_positions: int | None
+    repeat_contact_days: int | None = None
     campaigns: tuple[str, ...] = ()
     crm_queues: tuple[str, ...] = ()
     otrs_queues: tuple[str, ...] = ()
@@ -193,6 +197,7 @@ def _line(path: Path, code: str, raw: dict) -> LineConfig:
         abandon_rate_target=values.get("abandon_rate_target"),
         asa_target_seconds=values.get("asa_target_seconds"),
         contracted_positions=values.get("contracted_positions"),
+        repeat_contact_days=values.get("repeat_contact_days", 7 if queues else None),
         campaigns=tuple(str(c) for c in values.get("campaigns", [])),
         crm_queues=tuple(str(q) for q in values.get("crm_queues", [])),
         otrs_queues=tuple(str(q) for q in values.get("otrs_queues", [])),
@@ -262,7 +267,8 @@ def load_config(path: Path) -> ContractConfig:
         # Calls of queues no line claims are still reported, measured by the DESIGN.md §5
         # defaults (80/20, short abandon 5 s), with no contract target.
         lines += (LineConfig(unmapped, "Colas sin línea asignada", "inbound", (), 20, None,
-                             "offered_minus_short_abandons", 5, None, None, None),)
+                             "offered_minus_short_abandons", 5, None, None, None,
+                             repeat_contact_days=7),)
     owner: dict[str, str] = {}
     for line in lines:
         for queue in line.queues:
@@ -285,6 +291,7 @@ def load_config(path: Path) -> ContractConfig:
 
 
 def write_config_tables(con: duckdb.DuckDBPyConnection, config: ContractConfig) -> None:
+    from ingestion.business_calendar import calendar_rows  # it imports this module
     """Replace raw.contract_lines / raw.contract_queues with the file's content."""
     ensure_raw_schema(con)
     con.execute("begin transaction")
@@ -304,6 +311,37 @@ def write_config_tables(con: duckdb.DuckDBPyConnection, config: ContractConfig) 
         rows = [[queue, line] for queue, line in config.queue_to_line().items()]
         if rows:
             con.executemany("insert into raw.contract_queues values (?, ?)", rows)
+        con.execute("delete from raw.contract_mappings")
+        mappings = [["crm_queue", q, code] for q, code in config.crm_queue_to_line().items()]
+        mappings += [["otrs_queue", q, code] for q, code in config.otrs_queue_to_line().items()]
+        mappings += [["campaign", c, code] for c, code in config.campaign_to_line().items()]
+        for line in config.lines:
+            for platform, accounts in (line.social_accounts or {}).items():
+                mappings += [[f"{platform}_account", a, line.code] for a in accounts]
+        if mappings:
+            con.executemany("insert into raw.contract_mappings values (?, ?, ?)", mappings)
+        con.execute("delete from raw.contract_targets")
+        targets = []
+        for line in config.lines:
+            targets += [[line.code, "motive_resolution_hours", m, h] for m, h in (line.motives or {}).items()]
+            targets += [[line.code, "tier_first_response_minutes", t, m]
+                        for t, m in (line.first_response_target_minutes or {}).items()]
+            for tier, limits in (line.influence_tiers or {}).items():
+                targets += [[line.code, f"tier_{k}", tier, float(v)] for k, v in limits.items()]
+            for name in ("repeat_contact_days", "contact_rate_target", "retention_rate_target", "first_response_target_business_hours",
+                         "resolution_target_business_hours", "resolution_target_share",
+                         "first_response_target_share"):
+                if getattr(line, name) is not None:
+                    targets.append([line.code, "line", name, float(getattr(line, name))])
+        if targets:
+            con.executemany("insert into raw.contract_targets values (?, ?, ?, ?)", targets)
+        con.execute("delete from raw.business_calendar")
+        columns = list(zip(*calendar_rows(config, date.today().year + 1)))
+        calendar = pa.table({name: pa.array(values) for name, values in zip(
+            ["line_code", "day", "is_business_day", "holiday_name", "open_time", "close_time"], columns)})
+        con.register("_calendar", calendar)
+        con.execute("insert into raw.business_calendar select * from _calendar")
+        con.unregister("_calendar")
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -76,6 +76,34 @@ create table if not exists raw.contract_queues (
     queue_name  varchar primary key,
     line_code   varchar not null
 );
+
+-- Every other mapping of the contract file: CRM and OTRS queues, outbound campaigns,
+-- social accounts, per-motive resolution targets, influence tiers and their targets.
+create table if not exists raw.contract_mappings (
+    kind        varchar not null,   -- crm_queue, otrs_queue, campaign, twitter_account, facebook_account
+    value       varchar not null,
+    line_code   varchar not null,
+    primary key (kind, value)
+);
+
+create table if not exists raw.contract_targets (
+    line_code   varchar not null,
+    kind        varchar not null,   -- motive_resolution_hours, tier_first_response_minutes, tier_min_followers, tier_min_engagement, line
+    name        varchar not null,   -- motive / tier / setting name
+    value       double not null,
+    primary key (line_code, kind, name)
+);
+
+-- Business window per line and day: contract hours, closed on Argentine national holidays.
+create table if not exists raw.business_calendar (
+    line_code        varchar not null,
+    day              date not null,
+    is_business_day  boolean not null,
+    holiday_name     varchar,
+    open_time        varchar,            -- 'HH:MM' local
+    close_time       varchar,            -- 'HH:MM' local, '24:00' = midnight
+    primary key (line_code, day)
+);
 """
 
 

@@ -86,7 +86,7 @@ create table if not exists raw.twitter_users (
     listed_count     bigint,
     verified         boolean,
     protected        boolean,
-    created_at       timestamp,              -- account creation, UTC
+    created_at_utc   timestamp,             -- account creation
     primary key (file_path, line_no, part, item_no)
 );
 """
@@ -105,34 +105,32 @@ create or replace temp table _tw_pages as
 with src as (
     select file_path,
            case when whole or json_valid(text) then [rtrim(text, chr(10) || chr(13))]
-                else string_split(text, chr(10)) end as l,
-           whole or json_valid(text) as one_document
+                else string_split(text, chr(10)) end as l
     from _tw_texts
 ),
 lines as (
-    select file_path, one_document, generate_subscripts(l, 1) as line_no, unnest(l) as raw_text,
+    select file_path, generate_subscripts(l, 1) as line_no, unnest(l) as raw_text,
            len(l) as n_lines
     from src
 ),
 parsed as (
-    select file_path, one_document, line_no,
+    select file_path, line_no,
            -- CRLF files: the CR is line-ending noise, not data
            case when raw_text like '%' || chr(13) then raw_text[:-2] else raw_text end as raw_text
     from lines
     where not (line_no = n_lines and raw_text = '')
-)
-select file_path, one_document, line_no, raw_text, try_cast(raw_text as json) as j,
+),
+typed as (select *, try_cast(raw_text as json) as j from parsed)
+select file_path, line_no, raw_text, j,
        case
            when trim(raw_text) = '' then 'empty line'
-           when not json_valid(raw_text) then
-               'malformed JSON (' || length(raw_text) || ' chars) starting '
-               || to_json(left(raw_text, 60))
-           when json_type(try_cast(raw_text as json)) <> 'OBJECT' then
-               'not a Twitter API v2 page: a JSON ' || lower(json_type(try_cast(raw_text as json)))
-           when not list_has_any(json_keys(try_cast(raw_text as json)), ['data', 'includes', 'errors', 'meta'])
+           when j is null then
+               'malformed JSON (' || length(raw_text) || ' chars) starting ' || to_json(left(raw_text, 60))
+           when json_type(j) <> 'OBJECT' then 'not a Twitter API v2 page: a JSON ' || lower(json_type(j))
+           when not list_has_any(json_keys(j), ['data', 'includes', 'errors', 'meta'])
                then 'not a Twitter API v2 page: no data, includes, errors or meta'
        end as reason
-from parsed
+from typed
 """
 
 # data[] is an array in search/lookup pages and a single object in stream pages; user
@@ -228,7 +226,7 @@ from _tw_pages where reason is not null
 """
 
 _COUNTS_SQL = """
-select p.file_path, bool_and(p.one_document), count(*), count(*) filter (where p.reason is null),
+select p.file_path, count(*), count(*) filter (where p.reason is null),
        count(*) filter (where p.reason is not null), min(t.first_utc), max(t.last_utc)
 from _tw_pages p
 left join (select file_path, line_no, min(created_at_utc) as first_utc, max(created_at_utc) as last_utc
@@ -247,14 +245,18 @@ def is_twitter_file(path: Path) -> bool:
     return in_folder and path.name.lower().endswith(_SUFFIXES)
 
 
+def layout_of(path: Path) -> str:
+    """'json' (the file is one page) or 'jsonl' (one page a line), from the name."""
+    return "json" if path.name.lower().removesuffix(".gz").endswith(".json") else "jsonl"
+
+
 def parse_batch(con: duckdb.DuckDBPyConnection, batch: list[PendingFile], options: dict) -> dict[str, ParseResult]:
     """Source hook: every file of the batch in one set of statements. The caller owns the
     transaction and has already removed earlier rows of these files."""
+    layouts = {p.file_path: layout_of(p.path) for p in batch}
     con.execute("create or replace temp table _tw_texts (file_path varchar, text varchar, whole boolean)")
-    con.executemany(
-        "insert into _tw_texts values (?, ?, ?)",
-        [[p.file_path, p.text, p.path.name.lower().removesuffix(".gz").endswith(".json")] for p in batch],
-    )
+    con.executemany("insert into _tw_texts values (?, ?, ?)",
+                    [[p.file_path, p.text, layouts[p.file_path] == "json"] for p in batch])
     con.execute(_PAGES_SQL)
     con.execute(_ITEMS_SQL)
     for sql in (_TWEETS_SQL, _USERS_SQL, _PAGES_INSERT_SQL):
@@ -264,9 +266,9 @@ def parse_batch(con: duckdb.DuckDBPyConnection, batch: list[PendingFile], option
     counts = con.execute(_COUNTS_SQL, {"paths": paths}).fetchall()
     for table in ("_tw_texts", "_tw_pages", "_tw_items"):
         con.execute(f"drop table if exists {table}")
-    results = {path: ParseResult("jsonl", 0, 0, 0) for path in paths}  # an empty file reads 0
-    for path, one_document, read, loaded, rejected, first, last in counts:
-        results[path] = ParseResult("json" if one_document else "jsonl", read, loaded, rejected, first, last)
+    results = {path: ParseResult(layouts[path], 0, 0, 0) for path in paths}  # an empty file reads 0
+    for path, read, loaded, rejected, first, last in counts:
+        results[path] = ParseResult(layouts[path], read, loaded, rejected, first, last)
     return results
 
 

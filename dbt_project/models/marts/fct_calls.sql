@@ -26,7 +26,21 @@ mapped as (
         calls.*,
         coalesce(queues.line_code, '{{ var("unmapped_line") }}') as line_code
     from calls
-    left join queues using (queue_name)
+    left join queues on calls.queue_name = queues.queue_name
+
+),
+
+-- the same caller's next call to the same line (first-contact-resolution proxy)
+sequenced as (
+
+    select
+        *,
+        case when caller_key is not null then
+            lead(entered_at_utc) over (
+                partition by line_code, caller_key order by entered_at_utc, call_key
+            )
+        end as next_contact_at_utc
+    from mapped
 
 ),
 
@@ -65,9 +79,17 @@ final as (
         lines.short_abandon_seconds,
         mapped.is_transferred,
         mapped.ring_no_answer_count,
-        mapped.ring_canceled_count
-    from mapped
-    left join lines using (line_code)
+        mapped.ring_canceled_count,
+        {{ to_local('mapped.next_contact_at_utc') }} as next_contact_at_local,
+        lines.repeat_contact_days,
+        coalesce(
+            mapped.outcome = 'answered'
+            and mapped.caller_key is not null
+            and mapped.next_contact_at_utc <= mapped.entered_at_utc + to_days(lines.repeat_contact_days),
+            false
+        ) as is_repeat_contact
+    from sequenced as mapped
+    left join lines on mapped.line_code = lines.line_code
 
 )
 

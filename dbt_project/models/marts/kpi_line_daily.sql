@@ -31,7 +31,9 @@ summed as (
         sum(total_handle_seconds) as total_handle_seconds,
         sum(logged_in_seconds) as logged_in_seconds,
         sum(paused_seconds) as paused_seconds,
-        sum(agent_talk_seconds) as agent_talk_seconds
+        sum(agent_talk_seconds) as agent_talk_seconds,
+        cast(sum(answered_identified) as bigint) as answered_identified,
+        cast(sum(repeat_contacts) as bigint) as repeat_contacts
     from intervals
     group by line_code, report_date
 
@@ -74,6 +76,9 @@ final as (
         / nullif(summed.logged_in_seconds - summed.paused_seconds, 0) as occupancy,
         (summed.logged_in_seconds - summed.paused_seconds)
         / (summed.intervals * {{ var("interval_minutes") }} * 60.0) as positions_staffed,
+        summed.answered_identified,
+        summed.repeat_contacts,
+        summed.repeat_contacts / nullif(summed.answered_identified, 0) as repeat_contact_rate,
         lines.contracted_positions
     from summed
     inner join lines using (line_code)

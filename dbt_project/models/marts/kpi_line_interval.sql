@@ -75,7 +75,9 @@ call_counts as (
         count(*) filter (where is_answered_within_threshold) as answered_within_threshold,
         coalesce(sum(wait_seconds) filter (where is_answered), 0) as total_answer_wait_seconds,
         count(*) filter (where is_answered and handle_seconds is not null) as handled_calls,
-        coalesce(sum(handle_seconds) filter (where is_answered), 0) as total_handle_seconds
+        coalesce(sum(handle_seconds) filter (where is_answered), 0) as total_handle_seconds,
+        count(*) filter (where is_answered and caller_key is not null) as answered_identified,
+        count(*) filter (where is_repeat_contact) as repeat_contacts
     from calls
     group by all
 
@@ -108,6 +110,8 @@ counted as (
         coalesce(call_counts.total_answer_wait_seconds, 0) as total_answer_wait_seconds,
         coalesce(call_counts.handled_calls, 0) as handled_calls,
         coalesce(call_counts.total_handle_seconds, 0) as total_handle_seconds,
+        coalesce(call_counts.answered_identified, 0) as answered_identified,
+        coalesce(call_counts.repeat_contacts, 0) as repeat_contacts,
         coalesce(agent_time.logged_in_seconds, 0) as logged_in_seconds,
         coalesce(agent_time.paused_seconds, 0) as paused_seconds,
         coalesce(agent_time.agent_talk_seconds, 0) as agent_talk_seconds
@@ -155,6 +159,9 @@ final as (
         / nullif(counted.logged_in_seconds - counted.paused_seconds, 0) as occupancy,
         (counted.logged_in_seconds - counted.paused_seconds)
         / ({{ var("interval_minutes") }} * 60.0) as positions_staffed,
+        counted.answered_identified,
+        counted.repeat_contacts,
+        counted.repeat_contacts / nullif(counted.answered_identified, 0) as repeat_contact_rate,
         lines.contracted_positions
     from counted
     inner join lines using (line_code)
