@@ -17,7 +17,7 @@ from dagster import (  # noqa: E402
 )
 
 from assets.dbt import dbt_resource, warehouse_dbt_models  # noqa: E402
-from assets.raw import contract_config, raw_asterisk_queue_log  # noqa: E402
+from assets.raw import SOURCE_ASSETS, contract_config, raw_asterisk_queue_log  # noqa: E402
 from assets.resources import WarehouseResource  # noqa: E402
 from assets.sensors import landing_sensor  # noqa: E402
 from assets.serving import serving_database  # noqa: E402
@@ -36,7 +36,7 @@ nightly_schedule = build_schedule_from_partitioned_job(
 )
 
 defs = Definitions(
-    assets=[contract_config, raw_asterisk_queue_log, warehouse_dbt_models, serving_database],
+    assets=[contract_config, raw_asterisk_queue_log, *SOURCE_ASSETS, warehouse_dbt_models, serving_database],
     jobs=[warehouse_job],
     schedules=[nightly_schedule],
     sensors=[landing_sensor],

@@ -4,6 +4,7 @@
 from datetime import UTC, datetime, timedelta
 
 from dagster import (
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
@@ -16,10 +17,18 @@ from dagster import (
 )
 
 from assets.resources import WarehouseResource
-from checks.asset_checks import QUEUE_LOG_CHECK_SPECS, days_touched, expectations, files_balance
+from checks.asset_checks import (
+    QUEUE_LOG_CHECK_SPECS,
+    days_touched,
+    expectations,
+    files_balance,
+    source_files_balance,
+)
 from ingestion import settings
 from ingestion.contract_config import load_config, write_config_tables
+from ingestion import social_facebook, social_twitter
 from ingestion.landing import discover_queue_log_files, load_queue_logs, peek_time_range
+from ingestion.sources import Source, load_source
 
 TIMEZONE = "America/Argentina/Buenos_Aires"
 
@@ -34,6 +43,12 @@ daily_partitions = DailyPartitionsDefinition(
                   group_name="raw", description="Contract lines with KPI thresholds and targets."),
         AssetSpec(AssetKey(["raw", "contract_queues"]), kinds={"python", "duckdb"},
                   group_name="raw", description="Queue-to-line mapping."),
+        AssetSpec(AssetKey(["raw", "contract_mappings"]), kinds={"python", "duckdb"}, group_name="raw",
+                  description="CRM/OTRS queues, campaigns and social accounts of each line."),
+        AssetSpec(AssetKey(["raw", "contract_targets"]), kinds={"python", "duckdb"}, group_name="raw",
+                  description="Per-line numeric targets: motives, influence tiers, rates."),
+        AssetSpec(AssetKey(["raw", "business_calendar"]), kinds={"python", "duckdb"}, group_name="raw",
+                  description="Business window per line and day, Argentine national holidays closed."),
     ],
 )
 def contract_config(context: AssetExecutionContext, warehouse: WarehouseResource):
@@ -42,7 +57,8 @@ def contract_config(context: AssetExecutionContext, warehouse: WarehouseResource
     config = load_config(settings.config_path())
     with warehouse.connect() as con:
         write_config_tables(con, config)
-    for key in (["raw", "contract_lines"], ["raw", "contract_queues"]):
+    for key in (["raw", "contract_lines"], ["raw", "contract_queues"], ["raw", "contract_mappings"],
+                ["raw", "contract_targets"], ["raw", "business_calendar"]):
         yield MaterializeResult(
             asset_key=AssetKey(key),
             metadata={
@@ -114,3 +130,58 @@ def raw_asterisk_queue_log(context: AssetExecutionContext, warehouse: WarehouseR
             "events_in_window": in_window,
         }
     )
+
+
+def _source_options(config) -> dict:
+    """What each source's parse hook needs from the contract file."""
+    return {
+        "realtime_time_zone": config.realtime_time_zone,
+        "cdr_time_zone": config.cdr_time_zone,
+        "crm_queue_to_line": config.crm_queue_to_line(),
+        "otrs_queue_to_line": config.otrs_queue_to_line(),
+    }
+
+
+def source_asset(source: Source, description: str):
+    """A daily-partitioned loader asset for one landing-file source, materializing all its
+    raw tables at once, files loaded through the shared manifest. A file is the unit of
+    loading, so a run for any range of days loads the source's new or changed files and
+    skips the rest by hash: re-running any partition is harmless."""
+    keys = [AssetKey(["raw", table.split(".", 1)[1]]) for table in source.tables]
+
+    @multi_asset(
+        name=f"load_{source.name}",
+        specs=[AssetSpec(key, group_name="raw", kinds={"python", "duckdb"}, description=description,
+                         partitions_def=daily_partitions) for key in keys],
+        backfill_policy=BackfillPolicy.single_run(),
+        check_specs=[AssetCheckSpec(f"{source.name}_files_balance", asset=keys[0],
+                                    description="Every file: read = loaded + rejected, and the "
+                                                "quarantine holds exactly the rejected records.")],
+    )
+    def _load(context: AssetExecutionContext, warehouse: WarehouseResource):
+        config = load_config(settings.config_path())
+        with warehouse.connect() as con:
+            results = load_source(con, settings.landing_dir(), source,
+                                  options=_source_options(config), progress=context.log.info)
+            check = source_files_balance(con, source.name, keys[0])
+        metadata = {
+            "files": len(results),
+            "files_loaded": sum(r.status != "unchanged" for r in results),
+            "records_read": sum(r.rows_read for r in results),
+            "records_loaded": sum(r.rows_loaded for r in results),
+            "records_rejected": sum(r.rows_rejected for r in results),
+        }
+        for key in keys:
+            yield MaterializeResult(asset_key=key, metadata=metadata)
+        yield check
+
+    return _load
+
+
+SOURCE_ASSETS = [
+    source_asset(social_twitter.SOURCE_SPEC,
+                 "Twitter API v2 pages (twarc JSONL) from landing social/twitter/: pages, tweets and "
+                 "users, malformed pages quarantined."),
+    source_asset(social_facebook.SOURCE_SPEC,
+                 "Facebook Graph API pages from landing social/facebook/: posts, comments, messages."),
+]

@@ -75,3 +75,28 @@ def expectations(con, days: list, time_zone: str, progress=None) -> AssetCheckRe
             "failures": MetadataValue.json({str(r.day): r.failed_expectations for r in failed[:50]}),
         },
     )
+
+
+def source_files_balance(con, source: str, asset_key: AssetKey) -> AssetCheckResult:
+    """Any source: per file, read = loaded + rejected and the quarantine rows = rejected."""
+    bad = con.execute(
+        """
+        select f.file_path, f.rows_read, f.rows_loaded, f.rows_rejected, coalesce(q.n, 0)
+        from raw.landing_files f
+        left join (select file_path, count(*) n from raw.quarantine where source = ? group by 1) q
+            using (file_path)
+        where f.source = ?
+          and (f.rows_read <> f.rows_loaded + f.rows_rejected or f.rows_rejected <> coalesce(q.n, 0))
+        """,
+        [source, source],
+    ).fetchall()
+    files, rejected = con.execute(
+        "select count(*), sum(rows_rejected) from raw.landing_files where source = ?", [source]
+    ).fetchone()
+    return AssetCheckResult(
+        check_name=f"{source}_files_balance",
+        asset_key=asset_key,
+        passed=not bad,
+        metadata={"files": files, "rows_rejected": int(rejected or 0),
+                  "unbalanced_files": MetadataValue.json([list(map(str, row)) for row in bad])},
+    )
