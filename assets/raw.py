@@ -26,7 +26,8 @@ from checks.asset_checks import (
 )
 from ingestion import settings
 from ingestion.contract_config import load_config, write_config_tables
-from ingestion import social_facebook, social_twitter
+from ingestion import asterisk_cdr, call_detail, crm_cases, otrs, outages, social_facebook, social_twitter
+from ingestion.catalog import ensure_all_raw_tables
 from ingestion.landing import discover_queue_log_files, load_queue_logs, peek_time_range
 from ingestion.sources import Source, load_source
 
@@ -56,6 +57,8 @@ def contract_config(context: AssetExecutionContext, warehouse: WarehouseResource
     raw.contract_queues, so that SQL joins the same thresholds the documents state."""
     config = load_config(settings.config_path())
     with warehouse.connect() as con:
+        # every source's raw tables exist before dbt reads them, files or not
+        ensure_all_raw_tables(con)
         write_config_tables(con, config)
     for key in (["raw", "contract_lines"], ["raw", "contract_queues"], ["raw", "contract_mappings"],
                 ["raw", "contract_targets"], ["raw", "business_calendar"]):
@@ -179,6 +182,15 @@ def source_asset(source: Source, description: str):
 
 
 SOURCE_ASSETS = [
+    source_asset(asterisk_cdr.SOURCE_SPEC,
+                 "Asterisk CDR (Master.csv 16/17/18/19/21 columns, realtime-table CSV): outbound "
+                 "campaign attempts and the CDR side of queued calls."),
+    source_asset(call_detail.SOURCE_SPEC,
+                 "Call-detail CSVs of other ACDs through a column mapping (config/call_detail_mappings)."),
+    source_asset(crm_cases.SOURCE_SPEC,
+                 "CRM case exports (documented CSV or mapped, e.g. Salesforce) from landing crm/."),
+    source_asset(otrs.SOURCE_SPEC, "OTRS TicketGet responses from landing otrs/: tickets and articles."),
+    source_asset(outages.SOURCE_SPEC, "Declared massive-outage windows (NOC) from landing outages/."),
     source_asset(social_twitter.SOURCE_SPEC,
                  "Twitter API v2 pages (twarc JSONL) from landing social/twitter/: pages, tweets and "
                  "users, malformed pages quarantined."),

@@ -176,19 +176,19 @@ def _timestamp_sql(text: str) -> str:
     return "coalesce(" + ", ".join(f"try_strptime({text}, '{f}')" for f in _TIME_FORMATS) + ")"
 
 
+# The header is split apart from the data lines, so the regular expression runs once per line.
 _FIELDS_SQL = """
+create or replace temp table _cdr_lines as {lines};
 create or replace temp table _cdr_fields as
-with lines as ({lines}),
-split as (select *, {split} as q from lines),
+with split as (select *, {split} as q from _cdr_lines where not (has_header and line_no = 1)),
 unquoted as (select *, {unquote} as p, {covers} as covered from split),
 headers as (
-    select file_path, list_transform(p, lambda c: lower(trim(c))) as h
-    from unquoted where has_header and line_no = 1
+    select file_path, list_transform({unquote_header}, lambda c: lower(trim(c))) as h
+    from _cdr_lines where has_header and line_no = 1
 )
 select u.file_path, u.line_no, u.raw_text, u.p, u.covered, len(u.p) as n_fields, hd.h,
        case when u.has_header then 'realtime' else {counts} end as layout
 from unquoted u left join headers hd using (file_path)
-where not (u.has_header and u.line_no = 1)
 """
 
 _PARSED_SQL = """
@@ -286,6 +286,7 @@ def parse_batch(con: duckdb.DuckDBPyConnection, batch: list[PendingFile], option
     con.execute(_FIELDS_SQL.format(
         lines=numbered_lines_sql("_cdr_texts", ", has_header"),
         split=split_fields_sql("raw_text"), unquote=unquote_sql("q"), covers=fields_cover_sql("raw_text", "q"),
+        unquote_header=unquote_sql(split_fields_sql("raw_text")),
         counts=counts,
     ))
     con.execute(_parsed_sql(), {"tz": zone})
@@ -314,7 +315,7 @@ def parse_batch(con: duckdb.DuckDBPyConnection, batch: list[PendingFile], option
         from _cdr_parsed group by file_path
         """
     ).fetchall()
-    for table in ("_cdr_texts", "_cdr_fields", "_cdr_parsed"):
+    for table in ("_cdr_texts", "_cdr_lines", "_cdr_fields", "_cdr_parsed"):
         con.execute(f"drop table if exists {table}")
     # an empty (or header-only) file reads 0 lines
     results = {path: ParseResult("realtime" if headed else "cdr_csv", 0, 0, 0) for path, _, headed in texts}

@@ -9,6 +9,7 @@ mapping, and good and bad rows are inserted with one statement each.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -114,6 +115,8 @@ def load_mapping(path: Path) -> Mapping:
     except (ZoneInfoNotFoundError, ValueError):
         raise _fail(path, "time_zone", f"unknown time zone {raw['time_zone']!r}", "use an IANA name") from None
     columns = raw["columns"]
+    if not isinstance(columns, dict):
+        raise _fail(path, "columns", "expected a mapping of normalized column -> source", "see the docs")
     for name in columns:
         if name not in SPEC_KEYS:
             raise _fail(path, f"columns.{name}", "not a normalized column", f"use {', '.join(SPEC_KEYS)}")
@@ -127,10 +130,15 @@ def load_mapping(path: Path) -> Mapping:
     if not header and not names:
         raise _fail(path, "column_names", "a file without header needs its column names", "list them in order")
     call_date = raw.get("call_date")
-    if call_date is not None and not (isinstance(call_date, dict) and {"column", "format", "time_column"} <= set(call_date)):
-        raise _fail(path, "call_date", "needs column, format and time_column",
+    if call_date is not None and not (isinstance(call_date, dict) and {"column", "format", "time_column"} <= set(call_date)
+                                      <= {"column", "format", "time_column", "time_format"}):
+        raise _fail(path, "call_date", "needs column, format and time_column (and optionally time_format)",
                     "write {column: date, format: '%y%m%d', time_column: vru_entry}")
     columns_checked = {name: _check_spec(path, name, spec) for name, spec in columns.items()}
+    try:
+        codecs.lookup(str(raw.get("encoding", "utf-8")))
+    except LookupError:
+        raise _fail(path, "encoding", f"unknown encoding {raw['encoding']!r}", "use utf-8, latin-1, cp1252 ...") from None
     delimiter = str(raw.get("delimiter", ","))
     if len(delimiter) != 1:
         raise _fail(path, "delimiter", f"{delimiter!r} is not one character", 'write "\\t" or ","')
@@ -175,7 +183,8 @@ def mapping_for(file_path: str, mappings: tuple[Mapping, ...]) -> Mapping | None
 # --- SQL generated from a mapping --------------------------------------------------------
 
 def _field(name: str) -> str:
-    return f"nullif(trim(f[list_position(h, {sql_literal(name.lower())})]), '')"
+    """The column of `sourced` holding the trimmed source field `name` (NULL when empty)."""
+    return '"src.' + name.lower().replace('"', '""') + '"'
 
 
 def _values(expr: str, values: dict | None, strict: bool = False) -> str:
@@ -209,21 +218,24 @@ def _present_sql(name: str, spec: dict) -> str:
 
 
 def _time_text_sql(spec: dict) -> str:
-    names = _names(spec["column"])
-    parts = [_present_sql(n, spec) for n in names]
+    parts = [_present_sql(n, spec) for n in _names(spec["column"])]
     return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
 
 
-def _local_sql(mapping: Mapping, text: str, fmt: str | None) -> str:
-    """The local timestamp of a source text: a time of day on the call's date, or a full
-    timestamp (`epoch` formats yield UTC and are converted back by the caller's zone step)."""
+def _utc_sql(mapping: Mapping, text: str, fmt: str | None) -> str:
+    """Naive UTC from a source text: Unix seconds, a time of day on the call's date, or a
+    full local timestamp. NULL when the text does not parse."""
+    if fmt == "epoch":
+        seconds = f"try_cast({text} as double)"
+        # out-of-range epochs are bad data, not a failed statement
+        return f"case when {seconds} between 0 and 253402300799 then timezone('UTC', to_timestamp({seconds})) end"
     if mapping.call_date is not None:
         tod = f"(try_strptime({text}, {sql_literal(fmt or '%H:%M:%S')}) - timestamp '1900-01-01')"
-        return (f"(_day + {tod} + case when {tod} < _start_tod - {ROLLOVER} "
-                "then interval 1 day else interval 0 day end)")
-    if fmt == "epoch":
-        return f"timezone({sql_literal(mapping.time_zone)}, to_timestamp(try_cast({text} as double)))"
-    return f"try_strptime({text}, {sql_literal(fmt or '%Y-%m-%d %H:%M:%S')})"
+        local = (f"(_day + {tod} + case when {tod} < _start_tod - {ROLLOVER} "
+                 "then interval 1 day else interval 0 day end)")
+    else:
+        local = f"try_strptime({text}, {sql_literal(fmt or '%Y-%m-%d %H:%M:%S')})"
+    return f"timezone('UTC', timezone({sql_literal(mapping.time_zone)}, {local}))"
 
 
 def _seconds_sql(text: str, unit: str) -> str:
@@ -245,57 +257,62 @@ def _sources(mapping: Mapping) -> list[str]:
 
 
 def _parsed_sql(mapping: Mapping) -> str:
-    cols, checks = mapping.columns, []
-    select = [f"{_text_sql(cols[c]) if c in cols else 'null'} as {c}" for c in TEXT]
+    """Stages, each computing a value once: the source fields by name; the call date; the
+    chosen texts; their parsed values; the first reason to reject; the final outcome."""
+    cols, sources = mapping.columns, _sources(mapping)
+    sourced = [f"nullif(trim(f[list_position(h, {sql_literal(n)})]), '') as {_field(n)}" for n in sources]
+    texts = [f"{_text_sql(cols[c]) if c in cols else 'null'} as {c}" for c in TEXT]
+    values, checks = [], []
     for name in TIMES:
         if name in cols:
-            select.append(f"{_time_text_sql(cols[name])} as {name}_text")
-            select.append(f"{_local_sql(mapping, _time_text_sql(cols[name]), cols[name].get('format'))} as {name}_local")
             fmt = cols[name].get("format") or ("%H:%M:%S" if mapping.call_date else "%Y-%m-%d %H:%M:%S")
-            checks.append(f"when {name}_text is not null and {name}_local is null then "
+            texts.append(f"{_time_text_sql(cols[name])} as {name}_text")
+            values.append(f"{_utc_sql(mapping, f'{name}_text', cols[name].get('format'))} as {name}")
+            checks.append(f"when {name}_text is not null and {name} is null then "
                           f"'{name}: \"' || {name}_text || '\" is not a time in format ' || {sql_literal(fmt)}")
         else:
-            select += [f"null as {name}_text", f"null::timestamp as {name}_local"]
+            texts.append(f"null as {name}_text")
+            values.append(f"null::timestamp as {name}")
     for name in SECONDS:
         if name in cols:
-            text = _field(_names(cols[name]["column"])[0])
-            select.append(f"{text} as {name}_text")
-            select.append(f"{_seconds_sql(text, cols[name].get('unit', 'seconds'))} as {name}_value")
-            checks.append(f"when {name}_text is not null and not coalesce({name}_value between 0 and 2147483647, false) then "
-                          f"'{name}: \"' || {name}_text || '\" is not a non-negative duration'")
+            texts.append(f"{_field(_names(cols[name]['column'])[0])} as {name}_text")
+            values.append(f"{_seconds_sql(f'{name}_text', cols[name].get('unit', 'seconds'))} as {name}_value")
+            checks.append(f"when {name}_text is not null and not coalesce({name}_value between 0 and 2147483647, "
+                          f"false) then '{name}: \"' || {name}_text || '\" is not a non-negative duration'")
         else:
-            select += [f"null as {name}_text", f"null::double as {name}_value"]
-    source_outcome = _field(_names(cols["outcome"]["column"])[0])
-    select.append(f"{source_outcome} as outcome_text")
-    select.append(f"{_values(source_outcome, cols['outcome']['values'], strict=True)} as mapped_outcome")
-    known = ", ".join(str(k) for k in cols["outcome"]["values"])
-    date_cte = "select *, null::date as _day, null::interval as _start_tod from fields"
-    date_checks = []
+            texts.append(f"null as {name}_text")
+            values.append(f"null::double as {name}_value")
+    outcome = _field(_names(cols["outcome"]["column"])[0])
+    texts += [f"{outcome} as outcome_text", f"{_values(outcome, cols['outcome']['values'], strict=True)} as mapped_outcome"]
+    known = sql_literal(", ".join(str(k) for k in cols["outcome"]["values"]))
+    name_sql = sql_literal(mapping.name)
+    dated, date_checks = "null::date as _day, null::interval as _start_tod", []
     if mapping.call_date:
         day, start = _field(str(mapping.call_date["column"])), _field(str(mapping.call_date["time_column"]))
         date_fmt = sql_literal(str(mapping.call_date["format"]))
         tod_fmt = sql_literal(str(mapping.call_date.get("time_format", "%H:%M:%S")))
-        date_cte = (f"select *, cast(try_strptime({day}, {date_fmt}) as date) as _day, "
-                    f"try_strptime({start}, {tod_fmt}) - timestamp '1900-01-01' as _start_tod from fields")
+        dated = (f"cast(try_strptime({day}, {date_fmt}) as date) as _day, "
+                 f"try_strptime({start}, {tod_fmt}) - timestamp '1900-01-01' as _start_tod")
         date_checks = [
             f"when _day is null then 'call date: \"' || coalesce({day}, '') || '\" is not a date in format ' || {date_fmt}",
             f"when _start_tod is null then 'call start: \"' || coalesce({start}, '') || '\" is not a time'",
         ]
     maps_queue = "true" if "entered_queue_at_utc" in cols else "false"
-    required = "[" + ", ".join(sql_literal(n) for n in _sources(mapping)) + "]"
+    lacking = "list_filter([" + ", ".join(sql_literal(n) for n in sources) + "], lambda n: not list_contains(h, n))"
     return f"""
 create or replace temp table _cd_parsed as
-with fields as (select * from _cd_fields),
-dated as ({date_cte}),
-v as (select file_path, line_no, raw_text, covered, n_fields, h, f, _day, _start_tod, {', '.join(select)} from dated),
+with sourced as (select file_path, line_no, raw_text, covered, n_fields, h, {', '.join(sourced)} from _cd_fields),
+dated as (select *, {dated} from sourced),
+texts as (select *, {', '.join(texts)} from dated),
+parsed as (select *, {', '.join(values)} from texts),
 checked as (
     select *,
            case
                when contains(raw_text, chr(0)) then 'NUL bytes in line (damaged write or rotation)'
                when trim(raw_text) = '' then 'empty line'
-               when len(list_filter({required}, lambda n: not list_contains(h, n))) > 0 then
-                   'the file lacks column(s) ' || array_to_string(list_filter({required},
-                   lambda n: not list_contains(h, n)), ', ') || ' that mapping {mapping.name} reads'
+               when len({lacking}) > 0 then
+                   'the file lacks column(s) ' || array_to_string({lacking}, ', ') || ' that mapping '
+                   || {name_sql} || ' reads'
                when not covered then
                    'malformed CSV quoting: a quote inside an unquoted field or text after a closing quote'
                when n_fields <> len(h) then
@@ -304,20 +321,20 @@ checked as (
                when call_id is null then 'missing call_id'
                when outcome_text is null then 'missing outcome'
                when mapped_outcome is null then
-                   'unknown outcome "' || outcome_text || '" (mapping {mapping.name} knows {known})'
+                   'unknown outcome "' || outcome_text || '" (mapping ' || {name_sql} || ' knows ' || {known} || ')'
                {' '.join(checks)}
-               when coalesce(arrived_at_utc_local, entered_queue_at_utc_local) is null then
+               when coalesce(arrived_at_utc, entered_queue_at_utc) is null then
                    'no start time: neither arrived_at_utc nor entered_queue_at_utc is present'
-               when ended_at_utc_local < entered_queue_at_utc_local then
+               when ended_at_utc < entered_queue_at_utc then
                    'impossible data: the call ended before it entered the queue'
            end as reason
-    from v
+    from parsed
 )
 select *,
        -- a caller who hung up before reaching a queue did not abandon it
-       case when mapped_outcome = 'abandoned' and {maps_queue} and entered_queue_at_utc_local is null
+       case when mapped_outcome = 'abandoned' and {maps_queue} and entered_queue_at_utc is null
             then 'no_queue' else mapped_outcome end as outcome,
-       case when reason is null and count(*) over w > 1 and line_no > min(line_no) over w
+       case when reason is null and line_no > min(line_no) over w
             then 'duplicate call_id "' || call_id || '" (first at line ' || min(line_no) over w || ')'
             else reason end as final_reason
 from checked
@@ -326,18 +343,17 @@ window w as (partition by file_path, call_id, reason is null)
 
 
 _FIELDS_SQL = """
+create or replace temp table _cd_lines as {lines};
 create or replace temp table _cd_fields as
-with lines as ({lines}),
-split as (select *, {split} as q from lines),
+with split as (select *, {split} as q from _cd_lines where not (line_no = 1 and {header})),
 unquoted as (select *, {unquote} as f, {covers} as covered from split),
 headers as (
-    select file_path, list_transform(f, lambda c: lower(trim(c))) as h
-    from unquoted where line_no = 1 and {header}
+    select file_path, list_transform({unquote_header}, lambda c: lower(trim(c))) as h
+    from _cd_lines where line_no = 1 and {header}
 )
 select u.file_path, u.line_no, u.raw_text, u.f, u.covered, len(u.f) as n_fields,
        coalesce(hd.h, {names}::varchar[]) as h
 from unquoted u left join headers hd using (file_path)
-where not (u.line_no = 1 and {header})
 """
 
 
@@ -355,17 +371,17 @@ def parse_mapped(con: duckdb.DuckDBPyConnection, mapping: Mapping, batch: list[P
         split=split_fields_sql("raw_text", mapping.delimiter, mapping.quoting),
         unquote=unquote_sql("q") if mapping.quoting else "q",
         covers=fields_cover_sql("raw_text", "q"),
+        unquote_header=(unquote_sql if mapping.quoting else str)(
+            split_fields_sql("raw_text", mapping.delimiter, mapping.quoting)),
         header="true" if mapping.header else "false",
         names="[" + ", ".join(sql_literal(n) for n in mapping.column_names) + "]",
     ))
     con.execute(_parsed_sql(mapping))
-    zone = sql_literal(mapping.time_zone)
-    utc = {name: f"timezone('UTC', timezone({zone}, {name}_local))" for name in TIMES}
     con.execute(
         f"""
         insert into raw.call_detail
         select file_path, line_no, $mapping, call_id, $line_code, queue, priority, customer_id,
-               {', '.join(utc.values())}, round(wait_seconds_value)::integer,
+               {', '.join(TIMES)}, round(wait_seconds_value)::integer,
                round(service_seconds_value)::integer, outcome, agent, raw_text
         from _cd_parsed where final_reason is null
         """,
@@ -380,16 +396,16 @@ def parse_mapped(con: duckdb.DuckDBPyConnection, mapping: Mapping, batch: list[P
         {"source": SOURCE},
     )
     rows = con.execute(
-        f"""
+        """
         select file_path, count(*), count(*) filter (where final_reason is null),
                count(*) filter (where final_reason is not null),
-               min(coalesce({utc['arrived_at_utc']}, {utc['entered_queue_at_utc']})) filter (where final_reason is null),
-               max(coalesce({utc['ended_at_utc']}, {utc['answered_at_utc']}, {utc['entered_queue_at_utc']},
-                            {utc['arrived_at_utc']})) filter (where final_reason is null)
+               min(coalesce(arrived_at_utc, entered_queue_at_utc)) filter (where final_reason is null),
+               max(coalesce(ended_at_utc, answered_at_utc, entered_queue_at_utc, arrived_at_utc))
+                   filter (where final_reason is null)
         from _cd_parsed group by file_path
         """
     ).fetchall()
-    for table in ("_cd_texts", "_cd_fields", "_cd_parsed"):
+    for table in ("_cd_texts", "_cd_lines", "_cd_fields", "_cd_parsed"):
         con.execute(f"drop table if exists {table}")
     layout = f"mapping:{mapping.name}"
     results = {path: ParseResult(layout, 0, 0, 0) for path, _ in texts}  # empty or header-only

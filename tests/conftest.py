@@ -54,8 +54,11 @@ def build_warehouse(warehouse: Path, landing: Path, config: Path | None = None) 
     from ingestion.contract_config import load_config, write_config_tables
     from ingestion.landing import load_queue_logs
 
+    from ingestion.catalog import ensure_all_raw_tables
+
     cfg = load_config(config or settings.config_path())
     with duckdb.connect(str(warehouse)) as db:
+        ensure_all_raw_tables(db)
         write_config_tables(db, cfg)
         load_queue_logs(db, landing, realtime_time_zone=cfg.realtime_time_zone)
     run_dbt(warehouse, "build", "--vars",

@@ -24,3 +24,24 @@
 {% macro pseudonymize(expr) -%}
     pseudonym({{ expr }})
 {%- endmacro %}
+
+{#- Business seconds of each span (span_key, line_code, span_start, span_end: local
+    timestamps) from the line's business calendar: the overlap of the span with every
+    business window between its first and last day. Used for every back-office and social
+    duration, so a case opened on Friday evening before a holiday Monday counts nothing
+    until Tuesday's opening. -#}
+{% macro business_seconds_by_key(spans, calendar) -%}
+    select
+        spans.span_key,
+        coalesce(sum(greatest(
+            0,
+            epoch(least(spans.span_end, cal.window_end)) - epoch(greatest(spans.span_start, cal.window_start))
+        )), 0) as business_seconds
+    from {{ spans }} as spans
+    left join {{ calendar }} as cal
+        on
+            spans.line_code = cal.line_code
+            and cal.is_business_day
+            and cal.day between cast(spans.span_start as date) and cast(spans.span_end as date)
+    group by spans.span_key
+{%- endmacro %}

@@ -8,3 +8,81 @@
         else {{ c }}.offered - {{ c }}.short_abandoned
     end
 {%- endmacro %}
+
+{#- The KPI columns shared by kpi_line_interval, kpi_line_daily and kpi_line_monthly, from
+    a relation `c` of summed counts and the line's targets in `l`: one definition of every
+    ratio (DESIGN.md §5), numerators and denominators kept beside each ratio so periods can
+    be added up. `period_seconds` is the length of the period (for positions staffed). -#}
+{% macro kpi_columns(c, l, period_seconds) -%}
+        {{ c }}.offered,
+        {{ c }}.answered,
+        {{ c }}.abandoned,
+        {{ c }}.short_abandoned,
+        {{ c }}.abandoned - {{ c }}.short_abandoned as abandoned_not_short,
+        {{ c }}.unanswered_by_system,
+        {{ c }}.answered_within_threshold,
+        {{ service_level_denominator(c, l ~ '.service_level_denominator') }} as service_level_denominator_calls,
+        {{ c }}.answered_within_threshold
+        / nullif({{ service_level_denominator(c, l ~ '.service_level_denominator') }}, 0) as service_level,
+        {{ l }}.service_level_seconds,
+        {{ l }}.service_level_target,
+        {{ c }}.total_answer_wait_seconds,
+        {{ c }}.total_answer_wait_seconds / nullif({{ c }}.answered, 0) as asa_seconds,
+        {{ l }}.asa_target_seconds,
+        ({{ c }}.abandoned - {{ c }}.short_abandoned)
+        / nullif({{ c }}.offered - {{ c }}.short_abandoned, 0) as abandon_rate,
+        {{ l }}.abandon_rate_target,
+        {{ c }}.handled_calls,
+        {{ c }}.total_handle_seconds,
+        {{ c }}.total_handle_seconds / nullif({{ c }}.handled_calls, 0) as aht_seconds,
+        {{ c }}.logged_in_seconds,
+        {{ c }}.paused_seconds,
+        {{ c }}.agent_talk_seconds,
+        {{ c }}.agent_talk_seconds / nullif({{ c }}.logged_in_seconds - {{ c }}.paused_seconds, 0) as occupancy,
+        ({{ c }}.logged_in_seconds - {{ c }}.paused_seconds) / ({{ period_seconds }}) as positions_staffed,
+        {{ l }}.contracted_positions,
+        {{ c }}.answered_identified,
+        {{ c }}.repeat_contacts,
+        {{ c }}.repeat_contacts / nullif({{ c }}.answered_identified, 0) as repeat_contact_rate,
+        {{ c }}.attempts,
+        {{ c }}.contacts,
+        {{ c }}.contacts / nullif({{ c }}.attempts, 0) as contact_rate,
+        {{ l }}.contact_rate_target,
+        {{ c }}.retained,
+        {{ c }}.cancelled,
+        {{ c }}.retained + {{ c }}.cancelled as retention_closed,
+        {{ c }}.retained / nullif({{ c }}.retained + {{ c }}.cancelled, 0) as retention_rate,
+        {{ l }}.retention_rate_target,
+        {{ c }}.cases_in,
+        {{ c }}.cases_resolved,
+        {{ c }}.resolved_within_target,
+        {{ c }}.resolved_within_target / nullif({{ c }}.cases_resolved, 0) as resolution_within_target_share,
+        {{ l }}.resolution_target_share,
+        {{ c }}.reopened,
+        {{ c }}.reopened / nullif({{ c }}.cases_resolved, 0) as reopen_rate,
+        {{ c }}.first_responses,
+        {{ c }}.first_response_business_seconds_total,
+        {{ c }}.interactions,
+        {{ c }}.responded,
+        {{ c }}.responded_within_target,
+        {{ c }}.responded_within_target / nullif({{ c }}.interactions, 0) as first_response_within_target_share,
+        {{ l }}.first_response_target_share,
+        {{ c }}.hidden,
+        {{ c }}.hidden / nullif({{ c }}.interactions, 0) as hidden_share,
+        {{ c }}.escalated
+{%- endmacro %}
+
+{#- Summed counts of the KPI columns, for rolling intervals up to days and days to months. -#}
+{% macro kpi_sums() -%}
+        {%- for column in ['offered', 'answered', 'abandoned', 'short_abandoned', 'unanswered_by_system',
+                           'answered_within_threshold', 'handled_calls', 'answered_identified',
+                           'repeat_contacts', 'attempts', 'contacts', 'retained', 'cancelled', 'cases_in',
+                           'cases_resolved', 'resolved_within_target', 'reopened', 'first_responses',
+                           'interactions', 'responded', 'responded_within_target', 'hidden', 'escalated'] %}
+        cast(sum({{ column }}) as bigint) as {{ column }},
+        {%- endfor %}
+        {%- for column in ['total_answer_wait_seconds', 'total_handle_seconds', 'logged_in_seconds',
+                           'paused_seconds', 'agent_talk_seconds', 'first_response_business_seconds_total'] %}
+        sum({{ column }}) as {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+{%- endmacro %}

@@ -1,6 +1,8 @@
-{#- The inbound KPIs of DESIGN.md §5 per line and 30-minute interval (local time), on a full
-    grid: every interval of every day in the log is present, zero when nothing happened.
-    Ratios are null when their denominator is zero. -#}
+{#- The KPIs of DESIGN.md §5 for every line per 30-minute local interval: inbound (calls and
+    agents), outbound (attempts, contacts, retention), back office (intake, resolution,
+    backlog) and social (interactions, first response, hidden, escalated). The grid holds every
+    interval of every day on which the line had activity (and, for the queue lines, every day
+    of the queue log), zeros when idle. Ratios are null when their denominator is zero. -#}
 with
 
 calls as (
@@ -15,10 +17,21 @@ agent_intervals as (
 
 ),
 
+cases as (
+
+    select * from {{ ref('fct_cases') }}
+
+),
+
+social as (
+
+    select * from {{ ref('fct_social_interactions') }}
+
+),
+
 lines as (
 
     select * from {{ ref('dim_lines') }}
-    where direction = 'inbound'
 
 ),
 
@@ -28,37 +41,43 @@ events as (
 
 ),
 
-reported_lines as (
+queue_log_days as (
 
-    select * from lines
-    where
-        queue_count > 0
-        or line_code in (select calls.line_code from calls)
-        or line_code in (select agent_intervals.line_code from agent_intervals)
+    select distinct lines.line_code, cast(events.event_time_local as date) as day
+    from events
+    cross join lines
+    where lines.queue_count > 0
 
 ),
 
-day_range as (
+active_days as (
 
-    select
-        cast(min(event_time_local) as date) as first_day,
-        cast(max(event_time_local) as date) as last_day
-    from events
+    select line_code, day from queue_log_days
+    union
+    select line_code, entered_date from calls
+    union
+    select line_code, report_date from agent_intervals
+    union
+    select line_code, created_date from cases
+    union
+    select line_code, cast(resolved_at_local as date) from cases where resolved_at_local is not null
+    union
+    select line_code, created_date from social
 
 ),
 
 grid as (
 
     select
-        reported_lines.line_code,
+        active_days.line_code,
         t.interval_start
-    from reported_lines
-    cross join day_range
+    from active_days
     cross join unnest(generate_series(
-        cast(day_range.first_day as timestamp),
-        cast(day_range.last_day as timestamp) + interval 1 day - interval '{{ var("interval_minutes") }} minutes',
+        cast(active_days.day as timestamp),
+        cast(active_days.day as timestamp) + interval 1 day - interval '{{ var("interval_minutes") }} minutes',
         interval '{{ var("interval_minutes") }} minutes'
     )) as t (interval_start)
+    where active_days.line_code in (select lines.line_code from lines)
 
 ),
 
@@ -67,17 +86,19 @@ call_counts as (
     select
         line_code,
         entered_interval_start as interval_start,
-        count(*) as offered,
-        count(*) filter (where is_answered) as answered,
-        count(*) filter (where is_abandoned) as abandoned,
-        count(*) filter (where is_short_abandon) as short_abandoned,
-        count(*) filter (where is_unanswered_by_system) as unanswered_by_system,
-        count(*) filter (where is_answered_within_threshold) as answered_within_threshold,
-        coalesce(sum(wait_seconds) filter (where is_answered), 0) as total_answer_wait_seconds,
-        count(*) filter (where is_answered and handle_seconds is not null) as handled_calls,
-        coalesce(sum(handle_seconds) filter (where is_answered), 0) as total_handle_seconds,
-        count(*) filter (where is_answered and caller_key is not null) as answered_identified,
-        count(*) filter (where is_repeat_contact) as repeat_contacts
+        count(*) filter (where is_offered) as offered,
+        count(*) filter (where is_offered and is_answered) as answered,
+        count(*) filter (where is_offered and is_abandoned) as abandoned,
+        count(*) filter (where is_offered and is_short_abandon) as short_abandoned,
+        count(*) filter (where is_offered and is_unanswered_by_system) as unanswered_by_system,
+        count(*) filter (where is_offered and is_answered_within_threshold) as answered_within_threshold,
+        coalesce(sum(wait_seconds) filter (where is_offered and is_answered), 0) as total_answer_wait_seconds,
+        count(*) filter (where is_offered and is_answered and handle_seconds is not null) as handled_calls,
+        coalesce(sum(handle_seconds) filter (where is_offered and is_answered), 0) as total_handle_seconds,
+        count(*) filter (where is_offered and is_answered and caller_key is not null) as answered_identified,
+        count(*) filter (where is_repeat_contact) as repeat_contacts,
+        count(*) filter (where direction = 'outbound') as attempts,
+        count(*) filter (where direction = 'outbound' and is_contact) as contacts
     from calls
     group by all
 
@@ -92,6 +113,52 @@ agent_time as (
         sum(paused_seconds) as paused_seconds,
         sum(talking_seconds) as agent_talk_seconds
     from agent_intervals
+    group by all
+
+),
+
+cases_in as (
+
+    select
+        line_code,
+        created_interval_start as interval_start,
+        count(*) as cases_in,
+        count(*) filter (where first_response_business_seconds is not null) as first_responses,
+        coalesce(sum(first_response_business_seconds), 0) as first_response_business_seconds_total
+    from cases
+    group by all
+
+),
+
+-- resolutions count where they happen; retention outcomes close with the case
+cases_out as (
+
+    select
+        line_code,
+        {{ interval_start('resolved_at_local') }} as interval_start,
+        count(*) as cases_resolved,
+        count(*) filter (where is_resolved_within_target) as resolved_within_target,
+        count(*) filter (where is_reopened) as reopened,
+        count(*) filter (where outcome = 'retained') as retained,
+        count(*) filter (where outcome = 'cancelled') as cancelled
+    from cases
+    where resolved_at_local is not null
+    group by all
+
+),
+
+social_counts as (
+
+    select
+        line_code,
+        created_interval_start as interval_start,
+        count(*) as interactions,
+        count(*) filter (where is_responded) as responded,
+        count(*) filter (where is_responded_within_target) as responded_within_target,
+        coalesce(sum(first_response_business_seconds), 0) as social_first_response_business_seconds_total,
+        count(*) filter (where is_hidden) as hidden,
+        count(*) filter (where is_escalated) as escalated
+    from social
     group by all
 
 ),
@@ -114,10 +181,47 @@ counted as (
         coalesce(call_counts.repeat_contacts, 0) as repeat_contacts,
         coalesce(agent_time.logged_in_seconds, 0) as logged_in_seconds,
         coalesce(agent_time.paused_seconds, 0) as paused_seconds,
-        coalesce(agent_time.agent_talk_seconds, 0) as agent_talk_seconds
+        coalesce(agent_time.agent_talk_seconds, 0) as agent_talk_seconds,
+        coalesce(call_counts.attempts, 0) as attempts,
+        coalesce(call_counts.contacts, 0) as contacts,
+        coalesce(cases_out.retained, 0) as retained,
+        coalesce(cases_out.cancelled, 0) as cancelled,
+        coalesce(cases_in.cases_in, 0) as cases_in,
+        coalesce(cases_out.cases_resolved, 0) as cases_resolved,
+        coalesce(cases_out.resolved_within_target, 0) as resolved_within_target,
+        coalesce(cases_out.reopened, 0) as reopened,
+        coalesce(cases_in.first_responses, 0) as first_responses,
+        coalesce(cases_in.first_response_business_seconds_total, 0)
+        + coalesce(social_counts.social_first_response_business_seconds_total, 0)
+            as first_response_business_seconds_total,
+        coalesce(social_counts.interactions, 0) as interactions,
+        coalesce(social_counts.responded, 0) as responded,
+        coalesce(social_counts.responded_within_target, 0) as responded_within_target,
+        coalesce(social_counts.hidden, 0) as hidden,
+        coalesce(social_counts.escalated, 0) as escalated
     from grid
-    left join call_counts using (line_code, interval_start)
-    left join agent_time using (line_code, interval_start)
+    left join call_counts
+        on grid.line_code = call_counts.line_code and grid.interval_start = call_counts.interval_start
+    left join agent_time
+        on grid.line_code = agent_time.line_code and grid.interval_start = agent_time.interval_start
+    left join cases_in
+        on grid.line_code = cases_in.line_code and grid.interval_start = cases_in.interval_start
+    left join cases_out
+        on grid.line_code = cases_out.line_code and grid.interval_start = cases_out.interval_start
+    left join social_counts
+        on grid.line_code = social_counts.line_code and grid.interval_start = social_counts.interval_start
+
+),
+
+-- backlog is a stock: open cases at the end of the interval, all intake minus all resolutions so far
+with_backlog as (
+
+    select
+        *,
+        sum(cases_in - cases_resolved) over (
+            partition by line_code order by interval_start rows unbounded preceding
+        ) as backlog_end
+    from counted
 
 ),
 
@@ -127,44 +231,13 @@ final as (
         counted.line_code || '|' || strftime(counted.interval_start, '%Y-%m-%dT%H:%M') as line_interval_key,
         counted.line_code,
         lines.line_name,
+        lines.direction,
         counted.interval_start,
         cast(counted.interval_start as date) as report_date,
-        counted.offered,
-        counted.answered,
-        counted.abandoned,
-        counted.short_abandoned,
-        counted.abandoned - counted.short_abandoned as abandoned_not_short,
-        counted.unanswered_by_system,
-        counted.answered_within_threshold,
-        {{ service_level_denominator('counted', 'lines.service_level_denominator') }}
-            as service_level_denominator_calls,
-        counted.answered_within_threshold
-        / nullif({{ service_level_denominator('counted', 'lines.service_level_denominator') }}, 0)
-            as service_level,
-        lines.service_level_seconds,
-        lines.service_level_target,
-        counted.total_answer_wait_seconds,
-        counted.total_answer_wait_seconds / nullif(counted.answered, 0) as asa_seconds,
-        lines.asa_target_seconds,
-        (counted.abandoned - counted.short_abandoned)
-        / nullif(counted.offered - counted.short_abandoned, 0) as abandon_rate,
-        lines.abandon_rate_target,
-        counted.handled_calls,
-        counted.total_handle_seconds,
-        counted.total_handle_seconds / nullif(counted.handled_calls, 0) as aht_seconds,
-        counted.logged_in_seconds,
-        counted.paused_seconds,
-        counted.agent_talk_seconds,
-        counted.agent_talk_seconds
-        / nullif(counted.logged_in_seconds - counted.paused_seconds, 0) as occupancy,
-        (counted.logged_in_seconds - counted.paused_seconds)
-        / ({{ var("interval_minutes") }} * 60.0) as positions_staffed,
-        counted.answered_identified,
-        counted.repeat_contacts,
-        counted.repeat_contacts / nullif(counted.answered_identified, 0) as repeat_contact_rate,
-        lines.contracted_positions
-    from counted
-    inner join lines using (line_code)
+        {{ kpi_columns('counted', 'lines', var("interval_minutes") * 60) }},
+        counted.backlog_end
+    from with_backlog as counted
+    inner join lines on counted.line_code = lines.line_code
 
 )
 

@@ -1,5 +1,6 @@
-{#- The KPIs per line and calendar month (local time): the daily counts summed, ratios
-    recomputed from the sums. This is the period the contract settles. -#}
+{#- The KPIs per line and calendar month (local time), the period the contract settles: the
+    daily counts summed, ratios recomputed from the sums; backlog stocks as at the month's
+    last day. -#}
 with
 
 days as (
@@ -20,20 +21,12 @@ summed as (
         line_code,
         cast(date_trunc('month', report_date) as date) as report_month,
         count(*) as days,
-        cast(sum(offered) as bigint) as offered,
-        cast(sum(answered) as bigint) as answered,
-        cast(sum(abandoned) as bigint) as abandoned,
-        cast(sum(short_abandoned) as bigint) as short_abandoned,
-        cast(sum(unanswered_by_system) as bigint) as unanswered_by_system,
-        cast(sum(answered_within_threshold) as bigint) as answered_within_threshold,
-        sum(total_answer_wait_seconds) as total_answer_wait_seconds,
-        cast(sum(handled_calls) as bigint) as handled_calls,
-        sum(total_handle_seconds) as total_handle_seconds,
-        sum(logged_in_seconds) as logged_in_seconds,
-        sum(paused_seconds) as paused_seconds,
-        sum(agent_talk_seconds) as agent_talk_seconds,
-        cast(sum(answered_identified) as bigint) as answered_identified,
-        cast(sum(repeat_contacts) as bigint) as repeat_contacts
+        arg_max(backlog_end, report_date) as backlog_end,
+        arg_max(backlog_age_0_8h, report_date) as backlog_age_0_8h,
+        arg_max(backlog_age_8_24h, report_date) as backlog_age_8_24h,
+        arg_max(backlog_age_24_72h, report_date) as backlog_age_24_72h,
+        arg_max(backlog_age_over_72h, report_date) as backlog_age_over_72h,
+        {{ kpi_sums() }}
     from days
     group by line_code, cast(date_trunc('month', report_date) as date)
 
@@ -45,41 +38,15 @@ final as (
         summed.line_code || '|' || strftime(summed.report_month, '%Y-%m') as line_month_key,
         summed.line_code,
         lines.line_name,
+        lines.direction,
         summed.report_month,
         summed.days,
-        summed.offered,
-        summed.answered,
-        summed.abandoned,
-        summed.short_abandoned,
-        summed.abandoned - summed.short_abandoned as abandoned_not_short,
-        summed.unanswered_by_system,
-        summed.answered_within_threshold,
-        {{ service_level_denominator('summed', 'lines.service_level_denominator') }}
-            as service_level_denominator_calls,
-        summed.answered_within_threshold
-        / nullif({{ service_level_denominator('summed', 'lines.service_level_denominator') }}, 0)
-            as service_level,
-        lines.service_level_seconds,
-        lines.service_level_target,
-        summed.total_answer_wait_seconds,
-        summed.total_answer_wait_seconds / nullif(summed.answered, 0) as asa_seconds,
-        lines.asa_target_seconds,
-        (summed.abandoned - summed.short_abandoned)
-        / nullif(summed.offered - summed.short_abandoned, 0) as abandon_rate,
-        lines.abandon_rate_target,
-        summed.handled_calls,
-        summed.total_handle_seconds,
-        summed.total_handle_seconds / nullif(summed.handled_calls, 0) as aht_seconds,
-        summed.logged_in_seconds,
-        summed.paused_seconds,
-        summed.agent_talk_seconds,
-        summed.agent_talk_seconds
-        / nullif(summed.logged_in_seconds - summed.paused_seconds, 0) as occupancy,
-        (summed.logged_in_seconds - summed.paused_seconds) / (summed.days * 86400.0) as positions_staffed,
-        lines.contracted_positions,
-        summed.answered_identified,
-        summed.repeat_contacts,
-        summed.repeat_contacts / nullif(summed.answered_identified, 0) as repeat_contact_rate
+        {{ kpi_columns('summed', 'lines', 'summed.days * 86400.0') }},
+        summed.backlog_end,
+        summed.backlog_age_0_8h,
+        summed.backlog_age_8_24h,
+        summed.backlog_age_24_72h,
+        summed.backlog_age_over_72h
     from summed
     inner join lines on summed.line_code = lines.line_code
 

@@ -1,0 +1,103 @@
+{#- One row per CRM case or OTRS ticket, with first-response and resolution times in
+    business hours (the line's contract calendar, closed on Argentine national holidays)
+    and the motive's resolution target. Counting rule: a case belongs to the interval, day
+    and month in which it was created. -#}
+with
+
+cases as (
+
+    select * from {{ ref('stg_crm__cases') }}
+    union all by name
+    select * from {{ ref('stg_otrs__tickets') }}
+
+),
+
+lines as (
+
+    select * from {{ ref('dim_lines') }}
+
+),
+
+targets as (
+
+    select * from {{ ref('stg_contract__targets') }}
+    where kind = 'motive_resolution_hours'
+
+),
+
+calendar as (
+
+    select * from {{ ref('stg_contract__business_calendar') }}
+
+),
+
+response_spans as (
+
+    select case_key as span_key, line_code, created_at_local as span_start, first_response_at_local as span_end
+    from cases
+    where first_response_at_local >= created_at_local
+
+),
+
+resolution_spans as (
+
+    select case_key as span_key, line_code, created_at_local as span_start, resolved_at_local as span_end
+    from cases
+    where resolved_at_local >= created_at_local
+
+),
+
+response_time as (
+
+    {{ business_seconds_by_key('response_spans', 'calendar') }}
+
+),
+
+resolution_time as (
+
+    {{ business_seconds_by_key('resolution_spans', 'calendar') }}
+
+),
+
+final as (
+
+    select
+        cases.case_key,
+        cases.source_system,
+        cases.case_id,
+        cases.line_code,
+        cases.crm_queue,
+        cases.motive,
+        cases.channel,
+        cases.customer_key,
+        cases.origin_call_id,
+        cases.origin_social_id,
+        cases.created_at_local,
+        cast(cases.created_at_local as date) as created_date,
+        {{ interval_start('cases.created_at_local') }} as created_interval_start,
+        cases.first_response_at_local,
+        cases.resolved_at_local,
+        cases.closed_at_local,
+        cases.status,
+        cases.resolved_at_local is not null as is_resolved,
+        cases.reopen_count,
+        cases.reopen_count > 0 as is_reopened,
+        cases.outcome,
+        cases.agent,
+        response_time.business_seconds as first_response_business_seconds,
+        resolution_time.business_seconds as resolution_business_seconds,
+        coalesce(targets.value, lines.resolution_target_business_hours) as resolution_target_business_hours,
+        coalesce(
+            resolution_time.business_seconds
+            <= coalesce(targets.value, lines.resolution_target_business_hours) * 3600,
+            false
+        ) as is_resolved_within_target
+    from cases
+    left join lines on cases.line_code = lines.line_code
+    left join targets on cases.line_code = targets.line_code and cases.motive = targets.name
+    left join response_time on cases.case_key = response_time.span_key
+    left join resolution_time on cases.case_key = resolution_time.span_key
+
+)
+
+select * from final

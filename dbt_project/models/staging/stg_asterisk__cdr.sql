@@ -1,0 +1,56 @@
+{#- One row per distinct CDR record (the same record in a copied Master.csv counts once),
+    local times, the outbound campaign's line (contract file). Numbers become keyed
+    pseudonyms; caller-id names, channels and dial strings (which carry numbers) stay in raw. -#}
+with
+
+source as (
+
+    select * from {{ source('raw', 'asterisk_cdr') }}
+
+),
+
+campaigns as (
+
+    select value as campaign, line_code
+    from {{ ref('stg_contract__mappings') }}
+    where kind = 'campaign'
+
+),
+
+deduplicated as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by uniqueid, start_utc, src, dst, disposition, billsec, coalesce(sequence, 0)
+        order by file_path, line_no
+    ) = 1
+
+),
+
+final as (
+
+    select
+        deduplicated.file_path || ':' || deduplicated.line_no as cdr_key,
+        deduplicated.uniqueid,
+        deduplicated.linkedid,
+        deduplicated.accountcode,
+        campaigns.line_code,
+        {{ pseudonymize('deduplicated.src') }} as src_key,
+        {{ pseudonymize('deduplicated.dst') }} as dst_key,
+        deduplicated.dcontext,
+        deduplicated.lastapp,
+        deduplicated.start_utc,
+        {{ to_local('deduplicated.start_utc') }} as start_local,
+        {{ to_local('deduplicated.answer_utc') }} as answer_local,
+        {{ to_local('deduplicated.end_utc') }} as end_local,
+        deduplicated.duration,
+        deduplicated.billsec,
+        deduplicated.disposition,
+        campaigns.campaign is not null as is_outbound_campaign
+    from deduplicated
+    left join campaigns on deduplicated.accountcode = campaigns.campaign
+
+)
+
+select * from final

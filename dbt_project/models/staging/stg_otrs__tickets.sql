@@ -1,0 +1,44 @@
+{#- One row per OTRS ticket (latest response wins), local times, the line through the
+    contract's OTRS queues; the customer as a keyed pseudonym. -#}
+with
+
+source as (
+
+    select * from {{ source('raw', 'otrs_tickets') }}
+
+),
+
+deduplicated as (
+
+    select *
+    from source
+    qualify row_number() over (partition by ticket_id order by changed_at_utc desc nulls last, file_path desc) = 1
+
+),
+
+final as (
+
+    select
+        'otrs:' || ticket_id as case_key,
+        'otrs' as source_system,
+        coalesce(ticket_number, cast(ticket_id as varchar)) as case_id,
+        coalesce(line_code, '{{ var("unmapped_line") }}') as line_code,
+        queue as crm_queue,
+        motive,
+        'otrs' as channel,
+        {{ pseudonymize('customer_id') }} as customer_key,
+        null::varchar as origin_call_id,
+        null::varchar as origin_social_id,
+        {{ to_local('created_at_utc') }} as created_at_local,
+        {{ to_local('first_response_at_utc') }} as first_response_at_local,
+        {{ to_local('closed_at_utc') }} as resolved_at_local,
+        {{ to_local('closed_at_utc') }} as closed_at_local,
+        state as status,
+        0 as reopen_count,
+        null::varchar as outcome,
+        owner as agent
+    from deduplicated
+
+)
+
+select * from final

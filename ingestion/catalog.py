@@ -1,0 +1,37 @@
+"""Every landing-file source of the warehouse, in load order, and their raw tables."""
+
+from __future__ import annotations
+
+import duckdb
+
+from ingestion import (
+    asterisk_cdr,
+    call_detail,
+    crm_cases,
+    otrs,
+    outages,
+    queue_log,
+    social_facebook,
+    social_twitter,
+)
+from ingestion.raw_schema import ensure_raw_schema
+from ingestion.sources import Source
+
+ALL_SOURCES: tuple[Source, ...] = (
+    queue_log.SOURCE_SPEC,
+    asterisk_cdr.SOURCE_SPEC,
+    call_detail.SOURCE_SPEC,
+    crm_cases.SOURCE_SPEC,
+    otrs.SOURCE_SPEC,
+    outages.SOURCE_SPEC,
+    social_twitter.SOURCE_SPEC,
+    social_facebook.SOURCE_SPEC,
+)
+
+
+def ensure_all_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every raw table, so that dbt's sources exist even for a source with no file
+    in the landing folder yet (its models are then simply empty)."""
+    ensure_raw_schema(con)
+    for source in ALL_SOURCES:
+        con.execute(source.ddl)
