@@ -24,10 +24,9 @@ from checks.asset_checks import (
     files_balance,
     source_files_balance,
 )
-from ingestion import settings
-from ingestion.contract_config import load_config, write_config_tables
-from ingestion import asterisk_cdr, call_detail, crm_cases, otrs, outages, social_facebook, social_twitter
+from ingestion import asterisk_cdr, call_detail, crm_cases, otrs, outages, settings, social_facebook, social_twitter
 from ingestion.catalog import ensure_all_raw_tables
+from ingestion.contract_config import load_config, write_config_tables
 from ingestion.landing import discover_queue_log_files, load_queue_logs, peek_time_range
 from ingestion.sources import Source, load_source
 

@@ -51,10 +51,9 @@ def run_dbt(warehouse: Path, *args: str, extra_env: dict | None = None) -> subpr
 
 def build_warehouse(warehouse: Path, landing: Path, config: Path | None = None) -> None:
     """Load a landing folder and the contract file, then dbt build: the pipeline without Dagster."""
+    from ingestion.catalog import ensure_all_raw_tables
     from ingestion.contract_config import load_config, write_config_tables
     from ingestion.landing import load_queue_logs
-
-    from ingestion.catalog import ensure_all_raw_tables
 
     cfg = load_config(config or settings.config_path())
     with duckdb.connect(str(warehouse)) as db:
