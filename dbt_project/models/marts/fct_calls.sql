@@ -73,7 +73,7 @@ inbound as (
         {{ to_local('entered_at_utc') }} as entered_at_local,
         answered_at_local,
         ended_at_local,
-        case when outcome in ('answered', 'abandoned', 'phantom') then outcome else 'unknown' end as outcome,
+        case when outcome in ('answered', 'abandoned', 'phantom', 'no_queue') then outcome else 'unknown' end as outcome,
         upper(outcome) as end_event,
         agent,
         null::integer as entry_position,
