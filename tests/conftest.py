@@ -86,8 +86,8 @@ def build_warehouse(warehouse: Path, landing: Path, config: Path | None = None) 
     """Load a landing folder (every source) and the contract file, then dbt build: the
     pipeline without Dagster."""
     from ingestion.catalog import ALL_SOURCES, ensure_all_raw_tables
-    from ingestion.sources import load_source
     from ingestion.contract_config import load_config, write_config_tables
+    from ingestion.sources import load_source
 
     cfg = load_config(config or settings.config_path())
     with duckdb.connect(str(warehouse)) as db:
