@@ -8,6 +8,16 @@ source as (
 
 ),
 
+reopenings as (
+
+    select
+        ticket_id,
+        count(distinct entry_no) filter (where is_reopen) as reopen_count
+    from {{ source('raw', 'otrs_history') }}
+    group by ticket_id
+
+),
+
 deduplicated as (
 
     select *
@@ -19,9 +29,9 @@ deduplicated as (
 final as (
 
     select
-        'otrs:' || ticket_id as case_key,
+        'otrs:' || deduplicated.ticket_id as case_key,
         'otrs' as source_system,
-        coalesce(ticket_number, cast(ticket_id as varchar)) as case_id,
+        coalesce(ticket_number, cast(deduplicated.ticket_id as varchar)) as case_id,
         coalesce(line_code, '{{ var("unmapped_line") }}') as line_code,
         queue as crm_queue,
         motive,
@@ -34,10 +44,11 @@ final as (
         {{ to_local('closed_at_utc') }} as resolved_at_local,
         {{ to_local('closed_at_utc') }} as closed_at_local,
         state as status,
-        0 as reopen_count,
+        coalesce(reopenings.reopen_count, 0) as reopen_count,
         null::varchar as outcome,
         owner as agent
     from deduplicated
+    left join reopenings on deduplicated.ticket_id = reopenings.ticket_id
 
 )
 
