@@ -1,14 +1,18 @@
-"""Landing-folder sensor: new or changed queue_log files trigger a run for the days they cover."""
+"""Landing-folder sensor: new or changed files of any source trigger a run for the days they
+cover (queue logs) or for today (sources loaded whole)."""
 
 
 import json
-from datetime import UTC
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from dagster import RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from ingestion import settings
-from ingestion.landing import discover_queue_log_files, peek_time_range
+from ingestion.catalog import ALL_SOURCES
+from ingestion.landing import peek_time_range
+from ingestion.queue_log import is_queue_log_file
+from ingestion.sources import discover
 
 LOCAL = ZoneInfo("America/Argentina/Buenos_Aires")
 
@@ -24,7 +28,8 @@ def landing_sensor(context: SensorEvaluationContext):
     seen = json.loads(context.cursor) if context.cursor else {}
     current, changed = {}, []
     landing = settings.landing_dir()
-    for path in discover_queue_log_files(landing):
+    paths = sorted({path for source in ALL_SOURCES for path in discover(landing, source)})
+    for path in paths:
         stat = path.stat()
         key = str(path)
         current[key] = [stat.st_size, stat.st_mtime_ns]
@@ -34,12 +39,14 @@ def landing_sensor(context: SensorEvaluationContext):
         return SkipReason(f"no new or changed files in {landing}")
     days = []
     for path in changed:
-        span = peek_time_range(path) if path.suffix != ".csv" else None
+        # queue logs say which days they hold; other sources load whole files whatever the
+        # partition, so today's partition is enough to pick them up
+        span = peek_time_range(path) if is_queue_log_file(path) and path.suffix != ".csv" else None
         if span:
             days += [_local_day(span[0]), _local_day(span[1])]
+        else:
+            days.append(datetime.now(LOCAL).date().isoformat())
     context.update_cursor(json.dumps(current))
-    if not days:
-        return SkipReason("changed files have no readable time range; run warehouse_job by hand")
     start, end = min(days), max(days)
     return RunRequest(
         run_key=f"landing:{start}:{end}:{len(current)}:{hash(json.dumps(current, sort_keys=True))}",

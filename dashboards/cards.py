@@ -1,15 +1,19 @@
 """What each KPI card shows: value, delta against the contract target, colour.
 
+One card builder per line family (`dim_lines.direction`); `kpi_cards` picks it.
 Pure functions, so the green/red logic is testable without Streamlit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from dashboards.formatting import (
+    fmt_date,
     fmt_int,
+    fmt_minutes,
     fmt_pct,
     fmt_pct_target,
     fmt_seconds,
@@ -19,6 +23,8 @@ from dashboards.formatting import (
 )
 
 GOOD, BAD = "green", "red"
+# Lines whose direction is unknown (older serving copies carried only calls).
+DEFAULT_DIRECTION = "inbound"
 
 
 @dataclass(frozen=True)
@@ -29,34 +35,65 @@ class Card:
     delta_color: str = "off"
     description: str | None = None
     help: str | None = None
+    # Relative width in the row: ratio cards carry the target text and need more.
+    width: float = 1.0
 
 
-def _target(kpis: dict[str, Any] | None, line: dict[str, Any], name: str) -> Any:
-    # Targets from the KPI rows (in force that day); dim_lines when the line had no row.
+def period_target(kpis: dict[str, Any] | None, line: dict[str, Any], name: str) -> Any:
+    """Target from the KPI rows (in force on the period's last day); dim_lines
+    when the line had no row."""
     value = (kpis or {}).get(name)
     return line.get(name) if is_missing(value) else value
 
 
-def kpi_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Card]:
-    """Cards for one line over one period; `kpis` is None when it had no rows."""
+def _count(k: dict[str, Any], name: str) -> str:
+    # 0 when the line had no row in the period; "—" when the column is empty.
+    return fmt_int(k.get(name, 0))
+
+
+def _ratio_card(
+    label: str,
+    value: Any,
+    target: Any,
+    *,
+    help: str,
+    goal: str = "",
+    width: float = 1.5,
+) -> Card:
+    """A share against a 'higher is better' target, the goal under the delta."""
+    return Card(
+        label,
+        fmt_pct(value),
+        *_vs_target(value, target, fmt_signed_pp, higher_is_better=True),
+        description=None if is_missing(target) else f"objetivo {fmt_pct_target(target)}{goal}",
+        help=help,
+        width=width,
+    )
+
+
+# ---------------------------------------------------------------- inbound
+
+
+def inbound_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Card]:
     k = kpis or {}
     sl, asa, abandon = (
         k.get("service_level"),
         k.get("asa_seconds"),
         k.get("abandon_rate"),
     )
-    sl_target = _target(kpis, line, "service_level_target")
-    sl_seconds = _target(kpis, line, "service_level_seconds")
-    asa_target = _target(kpis, line, "asa_target_seconds")
-    abandon_target = _target(kpis, line, "abandon_rate_target")
+    sl_target = period_target(kpis, line, "service_level_target")
+    sl_seconds = period_target(kpis, line, "service_level_seconds")
+    asa_target = period_target(kpis, line, "asa_target_seconds")
+    abandon_target = period_target(kpis, line, "abandon_rate_target")
+    repeat_days = line.get("repeat_contact_days")
 
     sl_goal = None
     if not is_missing(sl_target) and not is_missing(sl_seconds):
         sl_goal = f"objetivo {fmt_pct_target(sl_target)} en {fmt_seconds(sl_seconds)}"
 
     return [
-        Card("Ofrecidas", fmt_int(k.get("offered", 0))),
-        Card("Atendidas", fmt_int(k.get("answered", 0))),
+        Card("Ofrecidas", _count(k, "offered")),
+        Card("Atendidas", _count(k, "answered")),
         Card(
             "Nivel de servicio",
             fmt_pct(sl),
@@ -64,6 +101,7 @@ def kpi_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Card]:
             description=sl_goal,
             help="Atendidas dentro del umbral sobre ofrecidas menos abandonos cortos "
             "(suma de los días, no promedio de porcentajes diarios).",
+            width=1.5,
         ),
         Card(
             "ASA",
@@ -73,6 +111,7 @@ def kpi_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Card]:
             if is_missing(asa_target)
             else f"objetivo {fmt_seconds(asa_target)}",
             help="Velocidad media de respuesta: espera total de las atendidas / atendidas.",
+            width=1.2,
         ),
         Card(
             "Tasa de abandono",
@@ -82,8 +121,144 @@ def kpi_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Card]:
             if is_missing(abandon_target)
             else f"objetivo ≤ {fmt_pct_target(abandon_target)}",
             help="Abandonos no cortos sobre ofrecidas menos abandonos cortos.",
+            width=1.3,
+        ),
+        Card(
+            "Recontacto",
+            fmt_pct(k.get("repeat_contact_rate")),
+            description=None
+            if is_missing(repeat_days)
+            else f"otra llamada en {fmt_int(repeat_days)} días",
+            help="Atendidas de clientes identificados que volvieron a llamar dentro de "
+            "la ventana / atendidas de clientes identificados. Sin objetivo de contrato.",
+            width=1.1,
         ),
     ]
+
+
+# ---------------------------------------------------------------- outbound
+
+
+def outbound_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Card]:
+    k = kpis or {}
+    closed = k.get("retention_closed", 0)
+    return [
+        Card("Intentos", _count(k, "attempts")),
+        Card("Contactos", _count(k, "contacts")),
+        _ratio_card(
+            "Tasa de contacto",
+            k.get("contact_rate"),
+            period_target(kpis, line, "contact_rate_target"),
+            help="Contactos (atendidas con conversación) / intentos, "
+            "suma de los días (no promedio de porcentajes diarios).",
+        ),
+        Card(
+            "Retenidos / Bajas",
+            f"{_count(k, 'retained')} / {_count(k, 'cancelled')}",
+            description=None if is_missing(closed) else f"{fmt_int(closed)} cerradas",
+            help="Gestiones de retención cerradas: cliente retenido / baja confirmada.",
+            width=1.1,
+        ),
+        _ratio_card(
+            "Tasa de retención",
+            k.get("retention_rate"),
+            period_target(kpis, line, "retention_rate_target"),
+            help="Retenidos / (retenidos + bajas), suma de los días.",
+        ),
+    ]
+
+
+# ---------------------------------------------------------------- back office
+
+
+def backoffice_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Card]:
+    k = kpis or {}
+    stock_day = k.get("last_report_date")
+    return [
+        Card("Casos ingresados", _count(k, "cases_in")),
+        Card("Resueltos", _count(k, "cases_resolved")),
+        _ratio_card(
+            "Dentro de objetivo",
+            k.get("resolution_within_target_share"),
+            period_target(kpis, line, "resolution_target_share"),
+            goal=" de los resueltos",
+            help="Resueltos dentro del plazo de su motivo (horas hábiles) / resueltos, "
+            "suma de los días.",
+        ),
+        Card(
+            "Backlog al cierre",
+            fmt_int(k.get("backlog_end")),
+            description=None if stock_day is None else f"abiertos al {fmt_date(stock_day)}",
+            help="Casos abiertos al final del último día del período (un stock: "
+            "no se suma entre días).",
+            width=1.2,
+        ),
+        Card(
+            "Tasa de reapertura",
+            fmt_pct(k.get("reopen_rate")),
+            help="Resueltos que se reabrieron / resueltos. Sin objetivo de contrato.",
+            width=1.1,
+        ),
+    ]
+
+
+# ---------------------------------------------------------------- social
+
+
+def social_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Card]:
+    k = kpis or {}
+    hidden_share = k.get("hidden_share")
+    return [
+        Card("Interacciones", _count(k, "interactions"), width=0.9),
+        Card("Respondidas", _count(k, "responded"), width=0.9),
+        _ratio_card(
+            "Dentro de objetivo",
+            k.get("first_response_within_target_share"),
+            period_target(kpis, line, "first_response_target_share"),
+            goal=" en plazo",
+            help="Respondidas dentro del plazo de su nivel de influencia (minutos "
+            "hábiles) / interacciones, suma de los días.",
+            width=1.6,
+        ),
+        Card(
+            "Tiempo medio de primera respuesta",
+            fmt_minutes(k.get("social_first_response_avg_seconds")),
+            description="minutos hábiles",
+            help="Tiempo hábil total hasta la primera respuesta / respondidas.",
+            width=1.9,
+        ),
+        Card(
+            "Ocultos",
+            _count(k, "hidden"),
+            description=None
+            if is_missing(hidden_share)
+            else f"{fmt_pct(hidden_share)} del total",
+            help="Interacciones ocultadas / interacciones.",
+            width=1.2,
+        ),
+        Card(
+            "Escaladas al CRM",
+            _count(k, "escalated"),
+            help="Interacciones derivadas como caso al CRM.",
+            width=1.1,
+        ),
+    ]
+
+
+CardBuilder = Callable[[dict[str, Any] | None, dict[str, Any]], list[Card]]
+CARD_BUILDERS: dict[str, CardBuilder] = {
+    "inbound": inbound_cards,
+    "outbound": outbound_cards,
+    "backoffice": backoffice_cards,
+    "social": social_cards,
+}
+
+
+def kpi_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Card]:
+    """Cards for one line over one period, by the line's direction; `kpis` is None
+    when it had no rows. Empty for a direction the dashboard does not know."""
+    builder = CARD_BUILDERS.get(line.get("direction") or DEFAULT_DIRECTION)
+    return builder(kpis, line) if builder else []
 
 
 def _vs_target(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboards.formatting import fmt_pct_target, is_missing
+from dashboards.formatting import fmt_int, fmt_pct_target, is_missing
 
 OFFERED_COLOR = "#9db4d3"
 ANSWERED_COLOR = "#1f4e8c"
@@ -14,58 +17,130 @@ SL_COLOR = "#e07b00"
 TARGET_COLOR = "#c62828"
 
 
+AGE_COLORS = ("#c8e6c9", "#ffe082", "#ffb74d", "#e53935")
+LINE_COLOR = SL_COLOR
+INTERVAL_AXIS_TITLE = "Intervalo (30 min, hora de Buenos Aires)"
+
+# Open cases at the end of the period by age in business hours.
+BACKLOG_AGE_BUCKETS = (
+    ("backlog_age_0_8h", "0–8 h"),
+    ("backlog_age_8_24h", "8–24 h"),
+    ("backlog_age_24_72h", "24–72 h"),
+    ("backlog_age_over_72h", "más de 72 h"),
+)
+
+
 def interval_chart(
     intervals: pd.DataFrame, service_level_target: float | None
 ) -> go.Figure:
-    """Offered and answered calls per 30-minute interval as bars, service level
-    (in %) on a secondary axis and the target as a dashed horizontal line.
+    """Inbound: offered and answered calls per 30-minute interval as bars,
+    service level (in %) on a secondary axis and the target as a dashed line.
 
     `intervals` needs interval_start, offered, answered and service_level (a
     ratio, null for intervals without calls to measure).
     """
+    return _interval_figure(
+        intervals,
+        bars=[("offered", "Ofrecidas"), ("answered", "Atendidas")],
+        y_title="Llamadas",
+        line=("service_level", "Nivel de servicio"),
+        target=service_level_target,
+    )
+
+
+def outbound_interval_chart(
+    intervals: pd.DataFrame, contact_rate_target: float | None
+) -> go.Figure:
+    """Outbound: attempts and contacts per interval as bars, the contact rate (in
+    %, null where nothing was dialled) on a secondary axis and its target."""
+    return _interval_figure(
+        intervals,
+        bars=[("attempts", "Intentos"), ("contacts", "Contactos")],
+        y_title="Llamadas salientes",
+        line=("contact_rate", "Tasa de contacto"),
+        target=contact_rate_target,
+    )
+
+
+def backoffice_interval_chart(intervals: pd.DataFrame) -> go.Figure:
+    """Back office: cases in and resolved per interval as bars, the open cases
+    at the end of each interval (backlog) as a line on a secondary axis."""
+    return _interval_figure(
+        intervals,
+        bars=[("cases_in", "Ingresados"), ("cases_resolved", "Resueltos")],
+        y_title="Casos",
+        line=("backlog_end", "Backlog"),
+        percent=False,
+        y2_title="Casos abiertos",
+    )
+
+
+def social_interval_chart(
+    intervals: pd.DataFrame, first_response_target_share: float | None
+) -> go.Figure:
+    """Social: interactions and responded per interval as bars, the share
+    answered within target (in %) on a secondary axis and its target."""
+    return _interval_figure(
+        intervals,
+        bars=[("interactions", "Interacciones"), ("responded", "Respondidas")],
+        y_title="Interacciones",
+        line=("first_response_within_target_share", "Dentro de objetivo"),
+        target=first_response_target_share,
+    )
+
+
+def _interval_figure(
+    intervals: pd.DataFrame,
+    *,
+    bars: list[tuple[str, str]],
+    y_title: str,
+    line: tuple[str, str],
+    percent: bool = True,
+    target: float | None = None,
+    y2_title: str | None = None,
+) -> go.Figure:
+    """Two count series as grouped bars by interval and one line on a secondary
+    axis: a ratio in % (0-100, with an optional dashed target) or a count."""
     df = intervals.sort_values("interval_start")
     x = df["interval_start"]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(
-        go.Bar(
-            x=x,
-            y=df["offered"],
-            name="Ofrecidas",
-            marker_color=OFFERED_COLOR,
-            hovertemplate="%{y}<extra>Ofrecidas</extra>",
-        ),
-        secondary_y=False,
-    )
-    fig.add_trace(
-        go.Bar(
-            x=x,
-            y=df["answered"],
-            name="Atendidas",
-            marker_color=ANSWERED_COLOR,
-            hovertemplate="%{y}<extra>Atendidas</extra>",
-        ),
-        secondary_y=False,
-    )
+    for (column, name), color in zip(bars, (OFFERED_COLOR, ANSWERED_COLOR), strict=True):
+        fig.add_trace(
+            go.Bar(
+                x=x,
+                y=df[column],
+                name=name,
+                marker_color=color,
+                hovertemplate=f"%{{y}}<extra>{name}</extra>",
+            ),
+            secondary_y=False,
+        )
+    column, name = line
+    y = df[column].astype("float64")
     fig.add_trace(
         go.Scatter(
             x=x,
-            y=df["service_level"].astype("float64") * 100,
-            name="Nivel de servicio",
+            y=y * 100 if percent else y,
+            name=name,
             mode="lines+markers",
-            line={"color": SL_COLOR, "width": 2},
+            line={"color": LINE_COLOR, "width": 2},
             # A gap, not a line through zero, where nothing was measurable.
             connectgaps=False,
-            hovertemplate="%{y:.1f} %<extra>Nivel de servicio</extra>",
+            hovertemplate=(
+                f"%{{y:.1f}} %<extra>{name}</extra>"
+                if percent
+                else f"%{{y}}<extra>{name}</extra>"
+            ),
         ),
         secondary_y=True,
     )
-    if not is_missing(service_level_target) and len(df):
+    if percent and not is_missing(target) and len(df):
         # A trace rather than a layout shape so it appears in the legend.
         fig.add_trace(
             go.Scatter(
                 x=[x.iloc[0], x.iloc[-1]],
-                y=[service_level_target * 100] * 2,
-                name=f"Objetivo {fmt_pct_target(service_level_target)}",
+                y=[target * 100] * 2,
+                name=f"Objetivo {fmt_pct_target(target)}",
                 mode="lines",
                 line={"color": TARGET_COLOR, "dash": "dash", "width": 1.5},
                 hoverinfo="skip",
@@ -81,20 +156,69 @@ def interval_chart(
         hovermode="x unified",
     )
     fig.update_xaxes(
-        title_text="Intervalo (30 min, hora de Buenos Aires)",
+        title_text=INTERVAL_AXIS_TITLE,
         tickformat="%H:%M",
         hoverformat="%H:%M",
     )
-    fig.update_yaxes(title_text="Llamadas", rangemode="tozero", secondary_y=False)
+    fig.update_yaxes(title_text=y_title, rangemode="tozero", secondary_y=False)
+    if percent:
+        fig.update_yaxes(
+            title_text=y2_title or f"{name} (%)",
+            range=[0, 100],
+            # Explicit ticks: otherwise the axis inherits the count axis's tick
+            # spacing and reads 15,8 % / 31,7 % ...
+            tickmode="array",
+            tickvals=list(range(0, 101, 20)),
+            ticktext=[f"{v} %" for v in range(0, 101, 20)],
+            showgrid=False,
+            secondary_y=True,
+        )
+    else:
+        fig.update_yaxes(
+            title_text=y2_title or name,
+            rangemode="tozero",
+            # Its own whole-number ticks, not ones synced to the bar axis (50,8 ...).
+            tickmode="auto",
+            tickformat=",d",
+            showgrid=False,
+            secondary_y=True,
+        )
+    return fig
+
+
+def backlog_age_chart(stock: Mapping[str, Any]) -> go.Figure:
+    """Open cases at the end of the period by age in business hours, one bar per
+    bucket (youngest first); `stock` holds the backlog_age_* columns."""
+    labels = [label for _, label in BACKLOG_AGE_BUCKETS]
+    values = [
+        None if is_missing(stock.get(column)) else stock.get(column)
+        for column, _ in BACKLOG_AGE_BUCKETS
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=values,
+            marker_color=list(AGE_COLORS),
+            text=[fmt_int(v) for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y}<extra>Backlog</extra>",
+            name="Backlog",
+        )
+    )
+    fig.update_layout(
+        separators=",.",
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=260,
+        showlegend=False,
+    )
+    fig.update_xaxes(title_text="Antigüedad (horas hábiles)", type="category")
+    known = [v for v in values if v is not None]
     fig.update_yaxes(
-        title_text="Nivel de servicio (%)",
-        range=[0, 100],
-        # Explicit ticks: otherwise the axis inherits the call axis's tick
-        # spacing and reads 15,8 % / 31,7 % ...
-        tickmode="array",
-        tickvals=list(range(0, 101, 20)),
-        ticktext=[f"{v} %" for v in range(0, 101, 20)],
-        showgrid=False,
-        secondary_y=True,
+        title_text="Casos abiertos",
+        rangemode="tozero",
+        # Whole cases: a step of 1 for small stocks instead of 0,5.
+        dtick=1 if known and max(known) <= 5 else None,
+        tickformat=",d",
     )
     return fig

@@ -55,6 +55,13 @@ def fmt_seconds(seconds: Any) -> str:
     return fmt_int(seconds) + " s"
 
 
+def fmt_minutes(seconds: Any) -> str:
+    """Seconds shown as whole minutes: 1036.4 -> '17 min'"""
+    if is_missing(seconds):
+        return MISSING
+    return fmt_int(seconds / 60) + " min"
+
+
 def fmt_signed_pp(delta_ratio: float) -> str:
     """Difference of two ratios in percentage points: 0.034 -> '+3,4 pp'.
 

@@ -5,6 +5,11 @@ serving copy by atomically replacing the file, and a long-lived connection would
 keep reading the old (unlinked) copy. Cached results are keyed on the file's
 identity (inode, mtime, size) besides the TTL, so a new publication shows up at
 once instead of after the TTL.
+
+The serving copy may predate a column family (outbound, back office, social): the
+columns a table lacks are read as NULL (`_columns`), so an older copy still shows
+its inbound lines instead of failing. Column names in the SQL come only from the
+constants of this module; values are always bound parameters.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboards.cards import DEFAULT_DIRECTION
 from dashboards.formatting import is_missing
 from ingestion.settings import serving_db
 
@@ -24,6 +30,95 @@ CACHE_TTL_SECONDS = 300
 # Calls of queues no contract line claims (config/contract.yml `unmapped_line`).
 UNMAPPED_LINE = "sin_mapear"
 REQUIRED_TABLES = ("kpi_line_daily", "kpi_line_interval", "dim_lines")
+TIER_TABLE = "kpi_social_tier_daily"
+# Display order of the line families (dim_lines.direction); unknown ones go last.
+DIRECTIONS = ("inbound", "outbound", "backoffice", "social")
+INFLUENCE_TIERS = ("alto", "medio", "bajo")
+
+# Flows: summed over the days of a period.
+SUM_COLUMNS = {
+    # inbound
+    "offered": "BIGINT",
+    "answered": "BIGINT",
+    "abandoned": "BIGINT",
+    "short_abandoned": "BIGINT",
+    "abandoned_not_short": "BIGINT",
+    "answered_within_threshold": "BIGINT",
+    "service_level_denominator_calls": "BIGINT",
+    "total_answer_wait_seconds": "DOUBLE",
+    "answered_identified": "BIGINT",
+    "repeat_contacts": "BIGINT",
+    # outbound
+    "attempts": "BIGINT",
+    "contacts": "BIGINT",
+    "retention_closed": "BIGINT",
+    "retained": "BIGINT",
+    "cancelled": "BIGINT",
+    # back office (also social lines' CRM cases)
+    "cases_in": "BIGINT",
+    "cases_resolved": "BIGINT",
+    "resolved_within_target": "BIGINT",
+    "first_responses": "BIGINT",
+    "first_response_business_seconds_total": "DOUBLE",
+    "reopened": "BIGINT",
+    # social
+    "interactions": "BIGINT",
+    "responded": "BIGINT",
+    "responded_within_target": "BIGINT",
+    "hidden": "BIGINT",
+    "escalated": "BIGINT",
+}
+# Stocks: the value at the end of the period (its last day), never a sum.
+STOCK_COLUMNS = {
+    "backlog_end": "BIGINT",
+    "backlog_age_0_8h": "BIGINT",
+    "backlog_age_8_24h": "BIGINT",
+    "backlog_age_24_72h": "BIGINT",
+    "backlog_age_over_72h": "BIGINT",
+}
+# Targets: those in force on the last day of the period.
+TARGET_COLUMNS = {
+    "service_level_seconds": "INTEGER",
+    "service_level_target": "DOUBLE",
+    "asa_target_seconds": "DOUBLE",
+    "abandon_rate_target": "DOUBLE",
+    "contact_rate_target": "DOUBLE",
+    "retention_rate_target": "DOUBLE",
+    "resolution_target_share": "DOUBLE",
+    "first_response_target_share": "DOUBLE",
+}
+# Ratios of the period: sum of numerators / sum of denominators, never the mean
+# of daily ratios.
+RATIOS = {
+    "service_level": ("sum(answered_within_threshold)", "sum(service_level_denominator_calls)"),
+    "asa_seconds": ("sum(total_answer_wait_seconds)", "sum(answered)"),
+    # offered minus short abandons, whatever the line's SL denominator variant
+    "abandon_rate": ("sum(abandoned_not_short)", "sum(offered) - sum(short_abandoned)"),
+    "repeat_contact_rate": ("sum(repeat_contacts)", "sum(answered_identified)"),
+    "contact_rate": ("sum(contacts)", "sum(attempts)"),
+    "retention_rate": ("sum(retained)", "sum(retention_closed)"),
+    "resolution_within_target_share": ("sum(resolved_within_target)", "sum(cases_resolved)"),
+    "reopen_rate": ("sum(reopened)", "sum(cases_resolved)"),
+    # The first-response total is shared by both families; each has its own count.
+    "case_first_response_avg_seconds": (
+        "sum(first_response_business_seconds_total)",
+        "sum(first_responses)",
+    ),
+    "social_first_response_avg_seconds": (
+        "sum(first_response_business_seconds_total)",
+        "sum(responded)",
+    ),
+    "first_response_within_target_share": ("sum(responded_within_target)", "sum(interactions)"),
+    "hidden_share": ("sum(hidden)", "sum(interactions)"),
+}
+# What makes a day "active" for any family (the default day is the last active one).
+ACTIVITY_COLUMNS = ("offered", "attempts", "cases_in", "interactions")
+LINE_TARGET_COLUMNS = {
+    **TARGET_COLUMNS,
+    "repeat_contact_days": "INTEGER",
+    "first_response_target_business_hours": "DOUBLE",
+    "resolution_target_business_hours": "DOUBLE",
+}
 
 
 class ServingUnavailable(Exception):
@@ -63,28 +158,48 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def check_available() -> None:
     """Raise ServingUnavailable unless the file exists and has the KPI tables."""
-    db_path, version = _db_key()
-    missing = _missing_tables(db_path, version)
+    schema = _schema(*_db_key())
+    missing = [t for t in REQUIRED_TABLES if t not in schema]
     if missing:
         raise ServingUnavailable("faltan tablas: " + ", ".join(missing))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _missing_tables(db_path: str, version: tuple[int, int, int]) -> list[str]:
-    found = _fetch(
+def _schema(db_path: str, version: tuple[int, int, int]) -> dict[str, list[str]]:
+    """Columns of each table of the serving copy."""
+    df = _fetch(
         db_path,
-        "SELECT table_name FROM information_schema.tables "
-        "WHERE table_schema = 'main' AND table_name IN (SELECT unnest($names))",
-        {"names": list(REQUIRED_TABLES)},
-    )["table_name"].tolist()
-    return [t for t in REQUIRED_TABLES if t not in found]
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position",
+    )
+    return {t: g["column_name"].tolist() for t, g in df.groupby("table_name", sort=False)}
+
+
+def _columns(
+    schema: dict[str, list[str]], table: str, wanted: dict[str, str]
+) -> str:
+    """Select list: each wanted column, or a typed NULL when the table lacks it."""
+    have = set(schema.get(table, ()))
+    return ", ".join(
+        name if name in have else f"CAST(NULL AS {sql_type}) AS {name}"
+        for name, sql_type in wanted.items()
+    )
+
+
+def _activity() -> str:
+    return " + ".join(f"coalesce({c}, 0)" for c in ACTIVITY_COLUMNS)
+
+
+def _activity_columns() -> dict[str, str]:
+    return {c: SUM_COLUMNS[c] for c in ACTIVITY_COLUMNS}
 
 
 # ---------------------------------------------------------------- date range
 
 
 def date_bounds() -> dict[str, dt.date | None]:
-    """First and last report_date, and the last one on which any call was offered."""
+    """First and last report_date, and the last one with any activity (calls
+    offered, outbound attempts, cases in or social interactions)."""
     return _date_bounds(*_db_key())
 
 
@@ -92,14 +207,17 @@ def date_bounds() -> dict[str, dt.date | None]:
 def _date_bounds(
     db_path: str, version: tuple[int, int, int]
 ) -> dict[str, dt.date | None]:
-    row = _records(
-        _fetch(
-            db_path,
-            "SELECT min(report_date) AS first_date, max(report_date) AS last_date, "
-            "max(report_date) FILTER (WHERE offered > 0) AS last_date_with_calls "
-            "FROM kpi_line_daily",
+    schema = _schema(db_path, version)
+    sql = f"""
+        WITH days AS (
+            SELECT report_date, {_columns(schema, "kpi_line_daily", _activity_columns())}
+            FROM kpi_line_daily
         )
-    )[0]
+        SELECT min(report_date) AS first_date, max(report_date) AS last_date,
+               max(report_date) FILTER (WHERE {_activity()} > 0) AS last_date_with_activity
+        FROM days
+    """
+    row = _records(_fetch(db_path, sql))[0]
     return {k: _as_date(v) for k, v in row.items()}
 
 
@@ -113,36 +231,63 @@ def _as_date(value: Any) -> dt.date | None:
 
 
 def lines() -> list[dict[str, Any]]:
-    """Lines to show, contract lines first, then lines only seen in the KPIs; the
-    unmapped-queues line only when some call actually fell into it."""
+    """Lines to show, contract lines first (by family: inbound, outbound, back
+    office, social), then lines only seen in the KPIs; the unmapped-queues line
+    only when some activity actually fell into it.
+
+    `direction` comes from dim_lines, else from the KPI rows, else inbound.
+    """
     return _lines(*_db_key())
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _lines(db_path: str, version: tuple[int, int, int]) -> list[dict[str, Any]]:
-    sql = """
-        WITH seen AS (
+    schema = _schema(db_path, version)
+    kpi_cols = _columns(
+        schema, "kpi_line_daily", {"direction": "VARCHAR", **_activity_columns()}
+    )
+    dim_cols = _columns(
+        schema, "dim_lines", {"direction": "VARCHAR", **LINE_TARGET_COLUMNS}
+    )
+    targets = ",\n".join(f"d.{c}" for c in LINE_TARGET_COLUMNS)
+    sql = f"""
+        WITH kpis AS (
+            SELECT line_code, line_name, report_date, {kpi_cols} FROM kpi_line_daily
+        ),
+        seen AS (
             SELECT line_code, arg_max(line_name, report_date) AS line_name,
-                   sum(offered) AS offered
-            FROM kpi_line_daily GROUP BY line_code
+                   arg_max(direction, report_date) AS direction,
+                   sum({_activity()}) AS activity
+            FROM kpis GROUP BY line_code
+        ),
+        d AS (SELECT line_code, line_name, {dim_cols} FROM dim_lines),
+        merged AS (
+            SELECT
+                coalesce(d.line_code, s.line_code) AS line_code,
+                coalesce(d.line_name, s.line_name, coalesce(d.line_code, s.line_code))
+                    AS line_name,
+                coalesce(d.direction, s.direction, $default_direction) AS direction,
+                d.line_code IS NOT NULL AS in_contract,
+                coalesce(s.activity, 0) AS activity,
+                {targets}
+            FROM d
+            FULL OUTER JOIN seen AS s ON s.line_code = d.line_code
         )
-        SELECT
-            coalesce(d.line_code, s.line_code) AS line_code,
-            coalesce(d.line_name, s.line_name, coalesce(d.line_code, s.line_code)) AS line_name,
-            d.line_code IS NOT NULL AS in_contract,
-            d.service_level_seconds,
-            d.service_level_target,
-            d.asa_target_seconds,
-            d.abandon_rate_target
-        FROM dim_lines AS d
-        FULL OUTER JOIN seen AS s ON s.line_code = d.line_code
-        WHERE coalesce(d.line_code, s.line_code) <> $unmapped OR coalesce(s.offered, 0) > 0
+        SELECT * EXCLUDE (activity)
+        FROM merged
+        WHERE line_code <> $unmapped OR activity > 0
         ORDER BY
-            coalesce(d.line_code, s.line_code) = $unmapped,
-            d.line_code IS NULL,
-            coalesce(d.line_code, s.line_code)
+            line_code = $unmapped,
+            NOT in_contract,
+            coalesce(list_position($directions, direction), len($directions) + 1),
+            line_code
     """
-    return _records(_fetch(db_path, sql, {"unmapped": UNMAPPED_LINE}))
+    params = {
+        "unmapped": UNMAPPED_LINE,
+        "directions": list(DIRECTIONS),
+        "default_direction": DEFAULT_DIRECTION,
+    }
+    return _records(_fetch(db_path, sql, params))
 
 
 # ---------------------------------------------------------------- KPIs
@@ -151,9 +296,10 @@ def _lines(db_path: str, version: tuple[int, int, int]) -> list[dict[str, Any]]:
 def period_kpis(start: dt.date, end: dt.date) -> dict[str, dict[str, Any]]:
     """KPIs per line_code over report_date in [start, end], both inclusive.
 
-    Ratios are ratios of sums over the days, never averages of daily ratios, so a
-    one-day period gives the daily figures and a longer one the contract's
-    month-to-date figures.
+    Flows are summed; ratios are ratios of those sums, never averages of daily
+    ratios, so a one-day period gives the daily figures and a longer one the
+    contract's month-to-date figures. Stocks (backlog) are the value of the last
+    day of the period with a row (`last_report_date`), never a sum.
     """
     rows = _period_kpis(*_db_key(), start, end)
     return {row["line_code"]: row for row in rows}
@@ -163,37 +309,59 @@ def period_kpis(start: dt.date, end: dt.date) -> dict[str, dict[str, Any]]:
 def _period_kpis(
     db_path: str, version: tuple[int, int, int], start: dt.date, end: dt.date
 ) -> list[dict[str, Any]]:
-    sql = """
+    schema = _schema(db_path, version)
+    cols = _columns(
+        schema, "kpi_line_daily", {**SUM_COLUMNS, **STOCK_COLUMNS, **TARGET_COLUMNS}
+    )
+    aggregates = [f"sum({c}) AS {c}" for c in SUM_COLUMNS]
+    # arg_max_null: a stock missing on the last day is missing, not an older value.
+    aggregates += [f"arg_max_null({c}, report_date) AS {c}" for c in STOCK_COLUMNS]
+    aggregates += [f"arg_max({c}, report_date) AS {c}" for c in TARGET_COLUMNS]
+    aggregates += [
+        f"({num})::DOUBLE / nullif({den}, 0) AS {name}"
+        for name, (num, den) in RATIOS.items()
+    ]
+    select = ",\n            ".join(aggregates)
+    sql = f"""
+        WITH days AS (
+            SELECT line_code, report_date, {cols}
+            FROM kpi_line_daily
+            WHERE report_date BETWEEN $start AND $end
+        )
         SELECT
             line_code,
-            sum(offered) AS offered,
-            sum(answered) AS answered,
-            sum(abandoned) AS abandoned,
-            sum(short_abandoned) AS short_abandoned,
-            sum(abandoned_not_short) AS abandoned_not_short,
-            sum(answered_within_threshold) AS answered_within_threshold,
-            sum(service_level_denominator_calls) AS service_level_denominator_calls,
-            sum(answered_within_threshold)::DOUBLE
-                / nullif(sum(service_level_denominator_calls), 0) AS service_level,
-            sum(total_answer_wait_seconds)::DOUBLE / nullif(sum(answered), 0) AS asa_seconds,
-            -- offered minus short abandons, whatever the line's SL denominator variant
-            sum(abandoned_not_short)::DOUBLE
-                / nullif(sum(offered) - sum(short_abandoned), 0) AS abandon_rate,
-            -- targets in force on the last day of the period
-            arg_max(service_level_seconds, report_date) AS service_level_seconds,
-            arg_max(service_level_target, report_date) AS service_level_target,
-            arg_max(asa_target_seconds, report_date) AS asa_target_seconds,
-            arg_max(abandon_rate_target, report_date) AS abandon_rate_target,
-            count(*) AS days
-        FROM kpi_line_daily
-        WHERE report_date BETWEEN $start AND $end
+            count(*) AS days,
+            max(report_date) AS last_report_date,
+            {select}
+        FROM days
         GROUP BY line_code
     """
-    return _records(_fetch(db_path, sql, {"start": start, "end": end}))
+    rows = _records(_fetch(db_path, sql, {"start": start, "end": end}))
+    for row in rows:
+        row["last_report_date"] = _as_date(row["last_report_date"])
+    return rows
+
+
+INTERVAL_COLUMNS = {
+    "offered": "BIGINT",
+    "answered": "BIGINT",
+    "service_level": "DOUBLE",
+    "service_level_target": "DOUBLE",
+    "attempts": "BIGINT",
+    "contacts": "BIGINT",
+    "cases_in": "BIGINT",
+    "cases_resolved": "BIGINT",
+    "backlog_end": "BIGINT",
+    "interactions": "BIGINT",
+    "responded": "BIGINT",
+    "responded_within_target": "BIGINT",
+}
 
 
 def interval_kpis(day: dt.date) -> pd.DataFrame:
-    """The day's 30-minute intervals, all lines, ordered by line and time."""
+    """The day's 30-minute intervals, all lines, ordered by line and time: the
+    columns of every family (null where the serving copy lacks them), with the
+    interval's contact_rate and first_response_within_target_share."""
     return _interval_kpis(*_db_key(), day)
 
 
@@ -201,14 +369,53 @@ def interval_kpis(day: dt.date) -> pd.DataFrame:
 def _interval_kpis(
     db_path: str, version: tuple[int, int, int], day: dt.date
 ) -> pd.DataFrame:
-    sql = """
-        SELECT line_code, interval_start, offered, answered, service_level,
-               service_level_target
-        FROM kpi_line_interval
-        WHERE report_date = $day
+    schema = _schema(db_path, version)
+    sql = f"""
+        SELECT *,
+               contacts::DOUBLE / nullif(attempts, 0) AS contact_rate,
+               responded_within_target::DOUBLE / nullif(interactions, 0)
+                   AS first_response_within_target_share
+        FROM (
+            SELECT line_code, interval_start,
+                   {_columns(schema, "kpi_line_interval", INTERVAL_COLUMNS)}
+            FROM kpi_line_interval
+            WHERE report_date = $day
+        )
         ORDER BY line_code, interval_start
     """
     return _fetch(db_path, sql, {"day": day})
+
+
+TIER_COLUMNS = {
+    "interactions": "BIGINT",
+    "responded": "BIGINT",
+    "responded_within_target": "BIGINT",
+    "first_response_target_minutes": "DOUBLE",
+}
+
+
+def social_tiers(day: dt.date) -> pd.DataFrame:
+    """The day's social KPIs per line and influence tier (alto, medio, bajo first);
+    empty when the serving copy has no kpi_social_tier_daily."""
+    return _social_tiers(*_db_key(), day)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _social_tiers(
+    db_path: str, version: tuple[int, int, int], day: dt.date
+) -> pd.DataFrame:
+    schema = _schema(db_path, version)
+    if TIER_TABLE not in schema:
+        return pd.DataFrame(columns=["line_code", "influence_tier", *TIER_COLUMNS])
+    sql = f"""
+        SELECT line_code, influence_tier, {_columns(schema, TIER_TABLE, TIER_COLUMNS)}
+        FROM {TIER_TABLE}
+        WHERE report_date = $day
+        ORDER BY line_code,
+                 coalesce(list_position($tiers, influence_tier), len($tiers) + 1),
+                 influence_tier
+    """
+    return _fetch(db_path, sql, {"day": day, "tiers": list(INFLUENCE_TIERS)})
 
 
 # ---------------------------------------------------------------- freshness

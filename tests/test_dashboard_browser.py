@@ -140,11 +140,23 @@ def test_resumen_renders_in_chromium(tmp_path):
         _check_resumen(driver, url, tmp_path)
 
 
+# One card value per family that only that card shows on the page.
+FAMILY_VALUES = {
+    "inbound": fx.EXPECTED["atc"]["day"][2],  # SL of the day, 10,0 %
+    "inbound month": fx.EXPECTED["helpdesk"]["mtd"][2],  # 68,6 %
+    "outbound": fx.EXPECTED["satisfaccion"]["mtd"][2],  # contact rate, 70,5 %
+    "backoffice": fx.EXPECTED["bo_atc"]["mtd"][2],  # within target, 74,0 %
+    "social": fx.EXPECTED["bo_social"]["mtd"][3],  # first response, 17 min
+}
+CHART_COUNT = len(fx.LINE_ORDER) + sum(
+    fx.EXPECTED[c]["direction"] == "backoffice" for c in fx.LINE_ORDER
+)
+
+
 def _check_resumen(driver: webdriver.Chrome, url: str, tmp_path: Path) -> None:
     driver.get(url)
     names = [fx.EXPECTED[c]["name"] for c in fx.LINE_ORDER]
-    atc_sl_day = fx.EXPECTED["atc"]["day"][2]
-    hd_sl_mtd = fx.EXPECTED["helpdesk"]["mtd"][2]
+    tier_row = fx.EXPECTED_TIERS["Medio"]
 
     def ready(d):
         values = [
@@ -154,8 +166,8 @@ def _check_resumen(driver: webdriver.Chrome, url: str, tmp_path: Path) -> None:
         body = d.find_element(By.TAG_NAME, "body").text
         return (
             all(n in body for n in names)
-            and atc_sl_day in values
-            and hd_sl_mtd in values
+            and all(v in values for v in FAMILY_VALUES.values())
+            and all(cell in body for cell in tier_row)
         )
 
     try:
@@ -170,7 +182,8 @@ def _check_resumen(driver: webdriver.Chrome, url: str, tmp_path: Path) -> None:
         driver.save_screenshot(str(tmp_path / "resumen.png"))
 
     charts = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stPlotlyChart"]')
-    assert len(charts) == len(fx.LINE_ORDER)
+    assert len(charts) == CHART_COUNT
+    assert len(driver.find_elements(By.CSS_SELECTOR, '[data-testid="stTable"]')) == 1
     body = driver.find_element(By.TAG_NAME, "body").text
     assert "Todavía no hay datos publicados" not in body
     assert "Traceback" not in body

@@ -1,20 +1,26 @@
-"""Spanish number formats and the green/red rule of the KPI cards."""
+"""Spanish number formats, the cards of each line family and their green/red rule,
+the per-tier table."""
 
+import datetime as dt
 import math
 import sys
 from pathlib import Path
+
+import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboards.cards import kpi_cards
 from dashboards.formatting import (
     fmt_int,
+    fmt_minutes,
     fmt_pct,
     fmt_pct_target,
     fmt_seconds,
     fmt_signed_pp,
     fmt_signed_seconds,
 )
+from dashboards.tables import social_tier_table
 
 
 def test_spanish_number_formats():
@@ -81,3 +87,109 @@ def test_a_line_without_rows_shows_zero_calls_and_no_ratios():
     assert cards["Ofrecidas"].value == "0"
     assert cards["Nivel de servicio"].value == "—"
     assert cards["Nivel de servicio"].delta is None
+
+
+def test_minutes_are_whole_business_minutes():
+    assert fmt_minutes(45600 / 44) == "17 min"
+    assert fmt_minutes(3000.0) == "50 min"
+    assert fmt_minutes(None) == "—"
+
+
+def _family(direction, kpis, **line):
+    return {c.label: c for c in kpi_cards(kpis, {"direction": direction, **line})}
+
+
+def test_cards_follow_the_lines_direction():
+    labels = {d: list(_family(d, None)) for d in ("inbound", "outbound", "backoffice", "social")}
+    assert labels["inbound"][:5] == [
+        "Ofrecidas",
+        "Atendidas",
+        "Nivel de servicio",
+        "ASA",
+        "Tasa de abandono",
+    ]
+    assert labels["inbound"][5] == "Recontacto"
+    assert labels["outbound"][0] == "Intentos"
+    assert labels["backoffice"][3] == "Backlog al cierre"
+    assert labels["social"][-1] == "Escaladas al CRM"
+    # No direction: a call line, as every line was before the other families.
+    assert list(_by_label(None)) == labels["inbound"]
+    assert kpi_cards(None, {"direction": "chat"}) == []
+
+
+def test_outbound_rates_are_green_at_or_above_target():
+    line = {"contact_rate_target": 0.60, "retention_rate_target": 0.35}
+    ok = _family("outbound", {"contact_rate": 0.60, "retention_rate": 0.35}, **line)
+    bad = _family("outbound", {"contact_rate": 0.599, "retention_rate": 0.349}, **line)
+    assert ok["Tasa de contacto"].delta_color == ok["Tasa de retención"].delta_color == "green"
+    assert bad["Tasa de contacto"].delta_color == bad["Tasa de retención"].delta_color == "red"
+    assert ok["Tasa de contacto"].description == "objetivo 60 %"
+
+
+def test_outbound_retained_and_cancelled_share_a_card():
+    cards = _family("outbound", {"retained": 31, "cancelled": 29, "retention_closed": 60})
+    assert cards["Retenidos / Bajas"].value == "31 / 29"
+    assert cards["Retenidos / Bajas"].description == "60 cerradas"
+
+
+def test_backoffice_share_against_the_kpi_target_and_backlog_date():
+    cards = _family(
+        "backoffice",
+        {
+            "resolution_within_target_share": 0.95,
+            "resolution_target_share": 0.90,
+            "backlog_end": 3,
+            "last_report_date": dt.date(2025, 11, 4),
+        },
+        resolution_target_share=0.80,
+    )
+    within = cards["Dentro de objetivo"]
+    assert (within.delta, within.delta_color) == ("+5,0 pp", "green")
+    assert within.description == "objetivo 90 % de los resueltos"
+    assert cards["Backlog al cierre"].value == "3"
+    assert cards["Backlog al cierre"].description == "abiertos al 04/11/2025"
+    assert cards["Tasa de reapertura"].delta is None
+
+
+def test_social_cards_without_rows_show_zero_and_no_ratios():
+    cards = _family("social", None, first_response_target_share=0.90)
+    assert cards["Interacciones"].value == "0"
+    assert cards["Dentro de objetivo"].value == "—"
+    assert cards["Dentro de objetivo"].delta is None
+    assert cards["Dentro de objetivo"].description == "objetivo 90 % en plazo"
+    assert cards["Tiempo medio de primera respuesta"].value == "—"
+    assert cards["Ocultos"].description is None
+
+
+def test_tier_table_lists_alto_medio_bajo_even_without_interactions():
+    tiers = pd.DataFrame(
+        {
+            "influence_tier": ["bajo", "alto"],
+            "interactions": [5, 2],
+            "responded": [3, 2],
+            "responded_within_target": [1, 2],
+            "first_response_target_minutes": [120, 30],
+        }
+    )
+    table = social_tier_table(tiers)
+    assert table.index.name == "Influencia"
+    assert table.to_dict(orient="index") == {
+        "Alto": {
+            "Interacciones": "2",
+            "Respondidas": "2",
+            "Dentro de objetivo": "100,0 %",
+            "Objetivo": "30 min",
+        },
+        "Medio": {
+            "Interacciones": "0",
+            "Respondidas": "0",
+            "Dentro de objetivo": "—",
+            "Objetivo": "—",
+        },
+        "Bajo": {
+            "Interacciones": "5",
+            "Respondidas": "3",
+            "Dentro de objetivo": "20,0 %",
+            "Objetivo": "120 min",
+        },
+    }
