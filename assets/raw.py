@@ -145,17 +145,17 @@ def _source_options(config) -> dict:
 
 
 def source_asset(source: Source, description: str):
-    """A daily-partitioned loader asset for one landing-file source, materializing all its
-    raw tables at once, files loaded through the shared manifest. A file is the unit of
-    loading, so a run for any range of days loads the source's new or changed files and
-    skips the rest by hash: re-running any partition is harmless."""
+    """A loader asset for one landing-file source, materializing all its raw tables at once,
+    files loaded through the shared manifest. These sources are not partitioned by day: their
+    files (a CRM export, an OTRS response, a page of tweets) do not say which days they hold
+    before they are parsed, and the file is the unit of loading, so every run loads the new or
+    changed files and skips the rest by hash. Re-running is harmless."""
     keys = [AssetKey(["raw", table.split(".", 1)[1]]) for table in source.tables]
 
     @multi_asset(
         name=f"load_{source.name}",
-        specs=[AssetSpec(key, group_name="raw", kinds={"python", "duckdb"}, description=description,
-                         partitions_def=daily_partitions) for key in keys],
-        backfill_policy=BackfillPolicy.single_run(),
+        specs=[AssetSpec(key, group_name="raw", kinds={"python", "duckdb"}, description=description)
+               for key in keys],
         check_specs=[AssetCheckSpec(f"{source.name}_files_balance", asset=keys[0],
                                     description="Every file: read = loaded + rejected, and the "
                                                 "quarantine holds exactly the rejected records.")],
