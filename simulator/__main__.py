@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 
 from ingestion.settings import landing_dir
 
@@ -58,7 +59,12 @@ def main(argv=None) -> int:
     p.add_argument(
         "--clean",
         action="store_true",
-        help="delete existing queue_log-* files in --out first",
+        help="delete existing queue_log-* files in --out (and the other sources' files) first",
+    )
+    p.add_argument(
+        "--no-sources",
+        action="store_true",
+        help="write only the queue_log and the outage CSV (no CDR, CRM, OTRS, social files)",
     )
     a = p.parse_args(argv)
     s = generate(
@@ -72,6 +78,7 @@ def main(argv=None) -> int:
         config=a.config,
         clean=a.clean,
         progress=_progress,
+        sources=not a.no_sources,
     )
     print(
         f"\n{s['days']} days {s['first_day']}..{s['last_day']}, seed {s['seed']}: "
@@ -90,6 +97,28 @@ def main(argv=None) -> int:
             f"{'+'.join(o['services'])}  x{o['multipliers'][0]}"
         )
     print(f"  outages -> {s['outages_csv']}")
+    src = s["sources"]
+    if src:
+        landing = Path(s["out_dir"]).resolve().parent
+        cdr, crm, otrs = src["cdr"], src["crm"], src["otrs"]
+        print(
+            f"  cdr/Master.csv: {cdr['rows']} rows ({cdr['inbound_rows']} inbound, "
+            f"{cdr['outbound_rows']} outbound dials)"
+        )
+        lines = "  ".join(f"{k} {v}" for k, v in crm["by_line"].items())
+        print(f"  crm/: {crm['cases']} cases in {crm['files']} files: {lines}")
+        print(f"  otrs/: {otrs['tickets']} tickets in {otrs['files']} files")
+        if "twitter" in src:
+            tw, fb = src["twitter"], src["facebook"]
+            print(
+                f"  social/twitter/: {tw['mentions']} mentions, {tw['replies']} brand replies, "
+                f"{tw['unanswered']} unanswered, {tw['pages']} pages"
+            )
+            print(
+                f"  social/facebook/: {fb['posts']} posts, {fb['comments']} comments "
+                f"({fb['hidden']} hidden), {fb['replies']} replies"
+            )
+        print(f"  other sources -> {landing} ({src['elapsed_s']} s)")
     return 0
 
 

@@ -42,3 +42,23 @@ def holiday_checker(first: date, last: date):
         return lambda day: False
     ar = holidays.country_holidays("AR", years=range(first.year, last.year + 1))
     return lambda day: day in ar
+
+
+class LocalText:
+    """local_text() for many epochs: caches the local date and hour of each 15-minute
+    bucket (every UTC offset and transition is a multiple of 15 minutes)."""
+
+    def __init__(self, tz: tzinfo):
+        self.tz = tz
+        self.cache: dict[int, tuple[str, int]] = {}
+
+    def __call__(self, epoch: float) -> str:
+        e = int(epoch)
+        r = e % 900
+        bucket = e - r
+        hit = self.cache.get(bucket)
+        if hit is None:
+            local = datetime.fromtimestamp(bucket, self.tz)
+            hit = self.cache[bucket] = (local.strftime("%Y-%m-%d %H:"), local.minute)
+        m, s = divmod(r, 60)
+        return f"{hit[0]}{hit[1] + m:02d}:{s:02d}"

@@ -106,3 +106,14 @@ def agent_names(count: int, rng: np.random.Generator) -> list[str]:
         f"{FIRST_NAMES[p // len(SURNAMES)]} {SURNAMES[p % len(SURNAMES)]}"
         for p in picks
     ]
+
+
+def more_agent_names(count: int, exclude, rng: np.random.Generator) -> list[str]:
+    """`count` more distinct names, none of them in `exclude` (agents of other lines)."""
+    taken = set(exclude)
+    free = [
+        f"{f} {s}" for f in FIRST_NAMES for s in SURNAMES if f"{f} {s}" not in taken
+    ]
+    if count > len(free):
+        raise ValueError(f"only {len(free)} agent names left")
+    return [free[i] for i in rng.choice(len(free), size=count, replace=False).tolist()]

@@ -18,6 +18,7 @@ from .housekeeping import find_quiet_moment, restart_days, system_events
 from .names import agent_names
 from .outages import day_multipliers, pick_outages, write_outages_csv
 from .profiles import build_line_model
+from .sources import OtherSources, clean_sources
 from .staffing import Roster, Shift, pause_plan, plan_shifts, required_positions
 from .writer import DayStats, QueueLogWriter
 
@@ -45,7 +46,7 @@ def _as_date(value) -> date | None:
     return date.fromisoformat(str(value))
 
 
-def _staff(plans, plan_days, plan_starts, seed, sim_start) -> list[list[Shift]]:
+def _staff(plans, plan_days, plan_starts, seed, sim_start) -> tuple[list[list[Shift]], list[str]]:
     """Names the agents of each line and gives every planned shift an agent and breaks.
 
     The plan includes the day before the simulation, whose late shifts are still on at
@@ -74,7 +75,7 @@ def _staff(plans, plan_days, plan_starts, seed, sim_start) -> list[list[Shift]]:
                 shifts.append(Shift(agent, s, e, login_paused, pauses))
         shifts.sort(key=lambda sh: (sh.start, sh.agent))
         shifts_by_line.append(shifts)
-    return shifts_by_line
+    return shifts_by_line, names
 
 
 def generate(
@@ -88,6 +89,7 @@ def generate(
     config: str | Path | None = None,
     clean: bool = False,
     progress=None,
+    sources: bool = True,
 ) -> dict:
     """Simulates `days` local days ending on `end` (default: yesterday in the contract's
     time zone) and writes `out_dir/queue_log-YYYYMMDD` files plus the outage CSV.
@@ -96,7 +98,10 @@ def generate(
     smaller operation with the same load per position); load_factor multiplies
     arrivals only (an unplanned surge). outage_days defaults to 3 per 90 days.
     config is the contract file (default: SLA_CONFIG, else config/contract.yml).
-    Returns a summary dict (per-line and per-day KPIs, outages, files written).
+    sources (default) also writes the other sources of the same operation next to
+    out_dir: cdr/Master.csv, crm/, otrs/, social/twitter/, social/facebook/ (sources.py).
+    Returns a summary dict (per-line and per-day KPIs, outages, files written, and under
+    "sources" the volumes of each other source).
     """
     if days < 1:
         raise ValueError("days must be >= 1")
@@ -110,6 +115,8 @@ def generate(
     if clean:
         for old in out_dir.glob("queue_log-*"):
             old.unlink()
+        if sources:
+            clean_sources(out_dir.resolve().parent)
 
     models = [build_line_model(spec, positions_scale) for spec in contract.lines]
     plan_days = [day_list[0] - timedelta(days=1), *day_list]
@@ -130,7 +137,7 @@ def generate(
         for m, fc in zip(models, forecasts)
     ]
     plan_starts = [day_start_epoch(plan_days[0], tz), *starts_of]
-    shifts_by_line = _staff(plans, plan_days, plan_starts, seed, starts_of[0])
+    shifts_by_line, inbound_agents = _staff(plans, plan_days, plan_starts, seed, starts_of[0])
 
     # --- simulation, one local day at a time ------------------------------------------
     population = CallerPopulation(
@@ -144,6 +151,22 @@ def generate(
         population.numbers,
         first_seq=int(np.random.default_rng([seed, _WRITER]).integers(1000, 60000)),
     )
+    others = None
+    if sources:
+        others = OtherSources(
+            out_dir.resolve().parent,
+            config,
+            tz,
+            day_list,
+            starts_of,
+            seed,
+            positions_scale,
+            population.numbers,
+            is_holiday,
+            inbound_agents,
+            models,
+            outages,
+        )
     restarts = restart_days(day_list, seed)
     pushed = [0] * len(models)
     totals = {m.code: DayStats() for m in models}
@@ -186,11 +209,15 @@ def generate(
         if restart_at is not None:
             restart_log.append(local_text(restart_at, tz))
         writer.add_events(system_events(ds, restart_at, sys_rng))
+        extra = others.before_ids(day, ds, de, recs_by_line) if others else ()
         day_stats = writer.add_calls(
             recs_by_line,
             restart_at,
             np.random.default_rng([seed, _WRITER, day.toordinal()]),
+            extra,
         )
+        if others:
+            others.after_ids(recs_by_line, writer.last_ids)
         path, n = writer.write_day(day, de)
         files.append(path.name)
         lines_written += n
@@ -219,6 +246,10 @@ def generate(
 
     csv_path = outages_csv_path(out_dir)
     write_outages_csv(csv_path, outages, tz)
+    t_sources = time.perf_counter()
+    other = others.finish() if others else None
+    if other is not None:
+        other["elapsed_s"] = round(time.perf_counter() - t_sources, 2)
     return {
         "out_dir": str(out_dir),
         "outages_csv": str(csv_path),
@@ -245,5 +276,6 @@ def generate(
             for o in outages
         ],
         "restarts": restart_log,
+        "sources": other,
         "elapsed_s": round(time.perf_counter() - t_start, 2),
     }

@@ -70,13 +70,17 @@ class QueueLogWriter:
         self.numbers = numbers
         self.seq = first_seq  # last channel sequence number handed out
         self.pending: list[tuple[float, str]] = []
+        self.last_ids: tuple = ([], [], [])
 
     def add_events(self, events) -> None:
         self.pending.extend(events)
 
-    def _channel_ids(self, recs_by_line, restart_at, rng):
+    def _channel_ids(self, recs_by_line, restart_at, rng, extra_times=()):
         """Asterisk uniqueids: epoch of channel creation '.' a global sequence that also
-        counts channels we do not log (Local legs, failed rings) and restarts at 0 with Asterisk."""
+        counts channels we do not log (Local legs, failed rings) and restarts at 0 with Asterisk.
+
+        extra_times are other channels of the same PBX (the outbound dialer's legs); their
+        ids come from the same sequence, so every uniqueid of the simulation is unique."""
         times, owner = [], []
         for li, (_, recs) in enumerate(recs_by_line):
             for ri, r in enumerate(recs):
@@ -85,6 +89,9 @@ class QueueLogWriter:
                 if r[0] == ANSWERED:
                     times.append(r[10])  # member channel: created when it rings
                     owner.append((li, ri, 1))
+        for k, t_extra in enumerate(extra_times):
+            times.append(t_extra)
+            owner.append((-1, k, 2))
         n = len(times)
         t = np.asarray(times, dtype=float)
         srt = np.argsort(t, kind="stable")
@@ -99,16 +106,29 @@ class QueueLogWriter:
             self.seq = int(seq[srt[-1]])
         caller_ids = [[None] * len(recs) for _, recs in recs_by_line]
         member_ids = [[None] * len(recs) for _, recs in recs_by_line]
+        extra_ids = [None] * len(extra_times)
         t_int = t.astype(np.int64).tolist()
         seq_l = seq.tolist()
         for (li, ri, kind), ti, sq in zip(owner, t_int, seq_l):
-            (member_ids if kind else caller_ids)[li][ri] = f"{ti}.{sq}"
-        return caller_ids, member_ids
+            if kind == 2:
+                extra_ids[ri] = f"{ti}.{sq}"
+            else:
+                (member_ids if kind else caller_ids)[li][ri] = f"{ti}.{sq}"
+        return caller_ids, member_ids, extra_ids
 
     def add_calls(
-        self, recs_by_line: list[tuple[LineModel, list]], restart_at, rng
+        self,
+        recs_by_line: list[tuple[LineModel, list]],
+        restart_at,
+        rng,
+        extra_times=(),
     ) -> dict[str, DayStats]:
-        caller_ids, member_ids = self._channel_ids(recs_by_line, restart_at, rng)
+        """Adds the day's call lines; the channel ids handed out (caller, member, extra)
+        stay in self.last_ids for the other sources (CDR, CRM)."""
+        caller_ids, member_ids, extra_ids = self._channel_ids(
+            recs_by_line, restart_at, rng, extra_times
+        )
+        self.last_ids = (caller_ids, member_ids, extra_ids)
         ev, numbers = self.pending, self.numbers
         add = ev.append
         stats = {}

@@ -426,3 +426,10 @@ def test_cli_writes_files_and_prints_a_summary(tmp_path):
         out / "queue_log-20260910"
     ).exists()
     assert (tmp_path / "landing" / "outages" / "outages.csv").exists()
+    # the other sources of the same operation land next to the queue_log folder
+    assert (tmp_path / "landing" / "cdr" / "Master.csv").stat().st_size > 0
+    assert (tmp_path / "landing" / "crm" / "cases-20260910.csv").exists()
+    assert (tmp_path / "landing" / "otrs" / "tickets-20260910.json").exists()
+    assert (tmp_path / "landing" / "social" / "twitter" / "search-20260910.jsonl").exists()
+    assert (tmp_path / "landing" / "social" / "facebook" / "feed-20260910.json").exists()
+    assert "cdr/Master.csv" in proc.stdout and "crm/" in proc.stdout

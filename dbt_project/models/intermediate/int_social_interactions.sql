@@ -18,8 +18,10 @@ comments as (
 social_line as (
 
     select coalesce(
-        (select min(line_code) from {{ ref('stg_contract__mappings') }}
-         where kind in ('twitter_account', 'facebook_account')),
+        (
+            select min(line_code) from {{ ref('stg_contract__mappings') }}
+            where kind in ('twitter_account', 'facebook_account')
+        ),
         '{{ var("unmapped_line") }}'
     ) as line_code
 

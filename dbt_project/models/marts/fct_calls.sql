@@ -73,7 +73,8 @@ inbound as (
         {{ to_local('entered_at_utc') }} as entered_at_local,
         answered_at_local,
         ended_at_local,
-        case when outcome in ('answered', 'abandoned', 'phantom', 'no_queue') then outcome else 'unknown' end as outcome,
+        case when outcome in ('answered', 'abandoned', 'phantom', 'no_queue') then outcome else 'unknown' end
+            as outcome,
         upper(outcome) as end_event,
         agent,
         null::integer as entry_position,
@@ -95,10 +96,11 @@ sequenced as (
 
     select
         *,
-        case when caller_key is not null then
-            lead(entered_at_utc) over (
-                partition by line_code, caller_key order by entered_at_utc, call_key
-            )
+        case
+            when caller_key is not null then
+                lead(entered_at_utc) over (
+                    partition by line_code, caller_key order by entered_at_utc, call_key
+                )
         end as next_contact_at_utc
     from inbound
 

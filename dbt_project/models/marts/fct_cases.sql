@@ -33,7 +33,11 @@ calendar as (
 
 response_spans as (
 
-    select case_key as span_key, line_code, created_at_local as span_start, first_response_at_local as span_end
+    select
+        case_key as span_key,
+        line_code,
+        created_at_local as span_start,
+        first_response_at_local as span_end
     from cases
     where first_response_at_local >= created_at_local
 
@@ -41,7 +45,11 @@ response_spans as (
 
 resolution_spans as (
 
-    select case_key as span_key, line_code, created_at_local as span_start, resolved_at_local as span_end
+    select
+        case_key as span_key,
+        line_code,
+        created_at_local as span_start,
+        resolved_at_local as span_end
     from cases
     where resolved_at_local >= created_at_local
 

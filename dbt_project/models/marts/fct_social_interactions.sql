@@ -48,7 +48,7 @@ tiered as (
         interactions.interaction_key,
         coalesce(
             arg_max(tiers.influence_tier, coalesce(tiers.min_followers, 0))
-                filter (where tiers.influence_tier is not null),
+            filter (where tiers.influence_tier is not null),
             'bajo'
         ) as influence_tier
     from interactions
@@ -113,7 +113,7 @@ final as (
             interactions.line_code = tier_targets.line_code
             and tier_targets.kind = 'tier_first_response_minutes'
             and tiered.influence_tier = tier_targets.name
-    left join escalations on interactions.source_id = escalations.origin_social_id
+    left join escalations on interactions.interaction_key = escalations.origin_social_id
 
 )
 

@@ -43,7 +43,9 @@ events as (
 
 queue_log_days as (
 
-    select distinct lines.line_code, cast(events.event_time_local as date) as day
+    select distinct
+        lines.line_code,
+        cast(events.event_time_local as date) as day
     from events
     cross join lines
     where lines.queue_count > 0
@@ -52,17 +54,36 @@ queue_log_days as (
 
 active_days as (
 
-    select line_code, day from queue_log_days
+    select
+        line_code,
+        day
+    from queue_log_days
     union
-    select line_code, entered_date from calls
+    select
+        line_code,
+        entered_date
+    from calls
     union
-    select line_code, report_date from agent_intervals
+    select
+        line_code,
+        report_date
+    from agent_intervals
     union
-    select line_code, created_date from cases
+    select
+        line_code,
+        created_date
+    from cases
     union
-    select line_code, cast(resolved_at_local as date) from cases where resolved_at_local is not null
+    select
+        line_code,
+        cast(resolved_at_local as date) as day
+    from cases
+    where resolved_at_local is not null
     union
-    select line_code, created_date from social
+    select
+        line_code,
+        created_date
+    from social
 
 ),
 
@@ -72,11 +93,12 @@ grid as (
         active_days.line_code,
         t.interval_start
     from active_days
-    cross join unnest(generate_series(
-        cast(active_days.day as timestamp),
-        cast(active_days.day as timestamp) + interval 1 day - interval '{{ var("interval_minutes") }} minutes',
-        interval '{{ var("interval_minutes") }} minutes'
-    )) as t (interval_start)
+    cross join
+        unnest(generate_series(
+            cast(active_days.day as timestamp),
+            cast(active_days.day as timestamp) + interval 1 day - interval '{{ var("interval_minutes") }} minutes',
+            interval '{{ var("interval_minutes") }} minutes'
+        )) as t (interval_start)
     where active_days.line_code in (select lines.line_code from lines)
 
 ),

@@ -11,7 +11,9 @@ source as (
 
 campaigns as (
 
-    select value as campaign, line_code
+    select
+        value as campaign,
+        line_code
     from {{ ref('stg_contract__mappings') }}
     where kind = 'campaign'
 

@@ -18,8 +18,10 @@ final as (
         line_code,
         queue,
         priority,
-        case when nullif(trim(customer_id), '') is null or trim(customer_id) = '0' then null
-             else {{ pseudonymize('customer_id') }} end as customer_key,
+        case
+            when nullif(trim(customer_id), '') is null or trim(customer_id) = '0' then null
+            else {{ pseudonymize('customer_id') }}
+        end as customer_key,
         coalesce(entered_queue_at_utc, answered_at_utc, arrived_at_utc) as entered_at_utc,
         {{ to_local('arrived_at_utc') }} as arrived_at_local,
         {{ to_local('entered_queue_at_utc') }} as entered_queue_at_local,

@@ -11,7 +11,9 @@ source as (
 
 queues as (
 
-    select value as crm_queue, line_code
+    select
+        value as crm_queue,
+        line_code
     from {{ ref('stg_contract__mappings') }}
     where kind = 'crm_queue'
 
@@ -36,8 +38,15 @@ final as (
         deduplicated.motive,
         deduplicated.channel,
         {{ pseudonymize('deduplicated.customer_id') }} as customer_key,
-        deduplicated.origin_call_id,
-        case when deduplicated.channel = 'social' then deduplicated.origin_call_id end as origin_social_id,
+        -- a social escalation carries `twitter:<id>` / `facebook:<id>` in origin_call_id
+        case
+            when not regexp_matches(deduplicated.origin_call_id, '^(twitter|facebook):')
+                then deduplicated.origin_call_id
+        end as origin_call_id,
+        case
+            when regexp_matches(deduplicated.origin_call_id, '^(twitter|facebook):')
+                then deduplicated.origin_call_id
+        end as origin_social_id,
         {{ to_local('deduplicated.created_at_utc') }} as created_at_local,
         {{ to_local('deduplicated.first_response_at_utc') }} as first_response_at_local,
         {{ to_local('coalesce(deduplicated.resolved_at_utc, deduplicated.closed_at_utc)') }} as resolved_at_local,

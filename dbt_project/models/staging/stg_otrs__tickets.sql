@@ -31,22 +31,22 @@ final as (
     select
         'otrs:' || deduplicated.ticket_id as case_key,
         'otrs' as source_system,
-        coalesce(ticket_number, cast(deduplicated.ticket_id as varchar)) as case_id,
-        coalesce(line_code, '{{ var("unmapped_line") }}') as line_code,
-        queue as crm_queue,
-        motive,
+        coalesce(deduplicated.ticket_number, cast(deduplicated.ticket_id as varchar)) as case_id,
+        coalesce(deduplicated.line_code, '{{ var("unmapped_line") }}') as line_code,
+        deduplicated.queue as crm_queue,
+        deduplicated.motive,
         'otrs' as channel,
-        {{ pseudonymize('customer_id') }} as customer_key,
+        {{ pseudonymize('deduplicated.customer_id') }} as customer_key,
         null::varchar as origin_call_id,
         null::varchar as origin_social_id,
-        {{ to_local('created_at_utc') }} as created_at_local,
-        {{ to_local('first_response_at_utc') }} as first_response_at_local,
-        {{ to_local('closed_at_utc') }} as resolved_at_local,
-        {{ to_local('closed_at_utc') }} as closed_at_local,
-        state as status,
+        {{ to_local('deduplicated.created_at_utc') }} as created_at_local,
+        {{ to_local('deduplicated.first_response_at_utc') }} as first_response_at_local,
+        {{ to_local('deduplicated.closed_at_utc') }} as resolved_at_local,
+        {{ to_local('deduplicated.closed_at_utc') }} as closed_at_local,
+        deduplicated.state as status,
         coalesce(reopenings.reopen_count, 0) as reopen_count,
         null::varchar as outcome,
-        owner as agent
+        deduplicated.owner as agent
     from deduplicated
     left join reopenings on deduplicated.ticket_id = reopenings.ticket_id
 
