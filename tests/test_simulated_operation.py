@@ -90,3 +90,92 @@ def test_agents_never_exceed_the_contracted_positions_and_talk_fits_in_logged_ti
     assert staffed > 5
     assert impossible == 0
     assert 0.3 < occupancy[0] <= occupancy[1] <= 1.0
+
+
+def _local_day(text: str) -> str:
+    return text[:10]
+
+
+def test_outbound_attempts_and_contacts_equal_a_count_of_the_cdr_file(simulated):
+    import csv
+
+    warehouse, landing = simulated
+    config = load_config(settings.config_path())
+    campaigns = set(config.campaign_to_line())
+    expected: dict[str, list[int]] = {}
+    with (landing / "cdr" / "Master.csv").open(newline="", encoding="utf-8") as handle:
+        for row in csv.reader(handle):
+            if row[0] in campaigns:  # accountcode
+                day = expected.setdefault(_local_day(row[9]), [0, 0])  # start, local time
+                day[0] += 1
+                day[1] += row[14] == "ANSWERED" and int(row[13]) > 0  # disposition, billsec
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        actual = {str(r[0]): [r[1], r[2]] for r in db.execute(
+            "select report_date, attempts, contacts from kpi_line_daily "
+            "where line_code = 'satisfaccion' and attempts > 0").fetchall()}
+    assert actual == expected and sum(v[0] for v in expected.values()) > 200
+
+
+def test_back_office_intake_equals_a_count_of_the_crm_and_otrs_files(simulated):
+    import csv
+    import json
+
+    warehouse, landing = simulated
+    expected: dict[tuple[str, str], int] = {}
+    for path in sorted((landing / "crm").glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                key = (row["line_code"], _local_day(row["created_at"]))
+                expected[key] = expected.get(key, 0) + 1
+    for path in sorted((landing / "otrs").glob("*.json")):
+        for ticket in json.loads(path.read_text(encoding="utf-8"))["Ticket"]:
+            key = ("bo_helpdesk", _local_day(ticket["Created"]))
+            expected[key] = expected.get(key, 0) + 1
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        actual = {(r[0], str(r[1])): r[2] for r in db.execute(
+            "select line_code, report_date, cases_in from kpi_line_daily where cases_in > 0").fetchall()}
+    assert actual == expected
+
+
+def test_social_interactions_equal_a_count_of_the_pages(simulated):
+    import json
+
+    warehouse, landing = simulated
+    mentions = set()
+    for path in sorted((landing / "social" / "twitter").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            page = json.loads(line)
+            brand = {u["id"] for u in page.get("includes", {}).get("users", []) if u["username"] == "TelecentroAR"}
+            mentions |= {t["id"] for t in page.get("data", []) if t["author_id"] not in brand}
+    comments = set()
+
+    def walk(items, page_id):
+        for item in items:
+            if item.get("from", {}).get("id") != page_id:
+                comments.add(item["id"])
+            walk(item.get("comments", {}).get("data", []), page_id)
+
+    for path in sorted((landing / "social" / "facebook").glob("*.json")):
+        for post in json.loads(path.read_text(encoding="utf-8"))["data"]:
+            walk(post.get("comments", {}).get("data", []), post["id"].split("_")[0])
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        counts = dict(db.execute(
+            "select platform, count(*) from fct_social_interactions group by 1").fetchall())
+        responded = db.execute(
+            "select count(*) filter (where is_responded), count(*) filter (where influence_tier = 'alto') "
+            "from fct_social_interactions").fetchone()
+    assert counts == {"twitter": len(mentions), "facebook": len(comments)}
+    assert 0 < responded[0] < len(mentions) + len(comments) and responded[1] > 0
+
+
+def test_every_case_opened_by_a_call_names_a_call_of_the_log(simulated):
+    warehouse, _ = simulated
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        orphans, linked = db.execute("""
+            select count(*) filter (where calls.callid is null), count(*)
+            from fct_cases as cases
+            left join (select distinct callid from fct_calls where direction = 'inbound') as calls
+                on cases.origin_call_id = calls.callid
+            where cases.origin_call_id is not null
+        """).fetchone()
+    assert linked > 100 and orphans == 0
