@@ -57,6 +57,7 @@ SUM_COLUMNS = {
     # back office (also social lines' CRM cases)
     "cases_in": "BIGINT",
     "cases_resolved": "BIGINT",
+    "resolved_with_target": "BIGINT",
     "resolved_within_target": "BIGINT",
     "first_responses": "BIGINT",
     "first_response_business_seconds_total": "DOUBLE",
@@ -97,7 +98,10 @@ RATIOS = {
     "repeat_contact_rate": ("sum(repeat_contacts)", "sum(answered_identified)"),
     "contact_rate": ("sum(contacts)", "sum(attempts)"),
     "retention_rate": ("sum(retained)", "sum(retention_closed)"),
-    "resolution_within_target_share": ("sum(resolved_within_target)", "sum(cases_resolved)"),
+    # measured on the cases that have a target (a serving copy without the column: all resolved)
+    "resolution_within_target_share": (
+        "sum(resolved_within_target)", "coalesce(sum(resolved_with_target), sum(cases_resolved))"
+    ),
     "reopen_rate": ("sum(reopened)", "sum(cases_resolved)"),
     # The first-response total is shared by both families; each has its own count.
     "case_first_response_avg_seconds": (

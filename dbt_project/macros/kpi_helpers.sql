@@ -55,8 +55,10 @@
         {{ l }}.retention_rate_target,
         {{ c }}.cases_in,
         {{ c }}.cases_resolved,
+        {{ c }}.resolved_with_target,
         {{ c }}.resolved_within_target,
-        {{ c }}.resolved_within_target / nullif({{ c }}.cases_resolved, 0) as resolution_within_target_share,
+        -- only cases whose motive or line has a resolution target are measured against one
+        {{ c }}.resolved_within_target / nullif({{ c }}.resolved_with_target, 0) as resolution_within_target_share,
         {{ l }}.resolution_target_share,
         {{ c }}.reopened,
         {{ c }}.reopened / nullif({{ c }}.cases_resolved, 0) as reopen_rate,
@@ -77,7 +79,7 @@
         {%- for column in ['offered', 'answered', 'abandoned', 'short_abandoned', 'unanswered_by_system',
                            'answered_within_threshold', 'handled_calls', 'answered_identified',
                            'repeat_contacts', 'attempts', 'contacts', 'retained', 'cancelled', 'cases_in',
-                           'cases_resolved', 'resolved_within_target', 'reopened', 'first_responses',
+                           'cases_resolved', 'resolved_with_target', 'resolved_within_target', 'reopened', 'first_responses',
                            'interactions', 'responded', 'responded_within_target', 'hidden', 'escalated'] %}
         cast(sum({{ column }}) as bigint) as {{ column }},
         {%- endfor %}
