@@ -9,8 +9,9 @@ from assets.resources import WarehouseResource
 from ingestion import settings
 from ingestion.publish import publish
 
-MARTS = ["dim_lines", "fct_calls", "fct_agent_sessions", "fct_agent_intervals",
-         "kpi_line_interval", "kpi_line_daily"]
+MARTS = ["dim_lines", "fct_calls", "fct_agent_sessions", "fct_agent_intervals", "fct_cases",
+         "fct_social_interactions", "kpi_line_interval", "kpi_line_daily", "kpi_line_monthly",
+         "kpi_social_tier_daily", "staffing_interval"]
 
 
 def code_version() -> str:

@@ -63,3 +63,16 @@ def test_no_calls_no_agents_and_bad_input_is_refused():
     assert required_agents(0, 180, 1800, 0.8, 20) == 0
     with pytest.raises(ValueError):
         required_agents(10, 180, 1800, 80, 20)
+
+
+def test_the_sql_function_is_the_python_function():
+    import duckdb
+
+    from staffing.dbt_plugin import register
+
+    con = duckdb.connect()
+    register(con)
+    rows = con.execute(
+        "select required_agents(100, 180, 1800, 0.8, 20), required_agents(4800, 180, 1800, 0.8, 20), "
+        "required_agents(null, 180, 1800, 0.8, 20), required_agents(10, 180, 1800, null, 20)").fetchone()
+    assert rows == (required_agents(100, 180, 1800, 0.8, 20), required_agents(4800, 180, 1800, 0.8, 20), None, None)

@@ -1,0 +1,89 @@
+{#- Per inbound line and 30-minute interval: positions staffed (logged in, not paused),
+    positions contracted, and positions required by Erlang C for the interval's offered load,
+    handling time and the line's service-level target; and, where the interval missed its
+    service level, whose side the miss falls on. -#}
+with
+
+intervals as (
+
+    select * from {{ ref('kpi_line_interval') }}
+    where direction = 'inbound'
+
+),
+
+-- the line's usual handling time that day: the yardstick for "slower handling than usual"
+daily_aht as (
+
+    select
+        line_code,
+        report_date,
+        sum(total_handle_seconds) / nullif(sum(handled_calls), 0) as day_aht_seconds
+    from intervals
+    group by line_code, report_date
+
+),
+
+sized as (
+
+    select
+        intervals.line_code,
+        intervals.interval_start,
+        intervals.report_date,
+        intervals.offered,
+        intervals.service_level,
+        intervals.service_level_target,
+        intervals.service_level_seconds,
+        intervals.positions_staffed,
+        intervals.contracted_positions,
+        intervals.aht_seconds,
+        daily_aht.day_aht_seconds,
+        case
+            when intervals.offered > 0
+                then
+                    required_agents(
+                        intervals.offered,
+                        coalesce(intervals.aht_seconds, daily_aht.day_aht_seconds),
+                        {{ var("interval_minutes") }} * 60,
+                        intervals.service_level_target,
+                        intervals.service_level_seconds
+                    )
+            else 0
+        end as positions_required
+    from intervals
+    left join daily_aht
+        on intervals.line_code = daily_aht.line_code and intervals.report_date = daily_aht.report_date
+
+),
+
+final as (
+
+    select
+        line_code || '|' || strftime(interval_start, '%Y-%m-%dT%H:%M') as line_interval_key,
+        line_code,
+        interval_start,
+        report_date,
+        offered,
+        aht_seconds,
+        day_aht_seconds,
+        positions_staffed,
+        contracted_positions,
+        positions_required,
+        service_level,
+        service_level_target,
+        coalesce(service_level < service_level_target, false) as is_service_level_missed,
+        case
+            when not coalesce(service_level < service_level_target, false) then null
+            -- fewer seats filled than the load needed and than the contract owes: the operator's side
+            when positions_staffed < positions_required and positions_staffed < contracted_positions
+                then 'understaffed'
+            -- the load needed more seats than the contract buys: the client's side
+            when positions_required > contracted_positions then 'demand_above_contract'
+            -- staffed as needed, but calls took longer than the day's usual
+            when aht_seconds > 1.15 * day_aht_seconds then 'slow_handling'
+            else 'other'
+        end as miss_cause
+    from sized
+
+)
+
+select * from final
