@@ -16,11 +16,11 @@ from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
-import yaml
 
 from ingestion import settings
 from ingestion.asterisk_cdr import fields_cover_sql, numbered_lines_sql, split_fields_sql, sql_literal, unquote_sql
 from ingestion.sources import ParseResult, PendingFile, Source
+from ingestion.yaml_files import key_error, read_mapping
 
 SOURCE = "call_detail"
 DEFAULT_MAPPINGS_DIR = settings.PROJECT_ROOT / "config" / "call_detail_mappings"
@@ -67,7 +67,7 @@ class Mapping:
 
 
 def _fail(path: Path, key: str, problem: str, fix: str) -> MappingError:
-    return MappingError(f"{path}: key '{key}': {problem}. Fix: {fix}")
+    return key_error(path, key, problem, fix, MappingError)
 
 
 def _names(value) -> list[str]:
@@ -98,15 +98,7 @@ def _check_spec(path: Path, name: str, spec) -> dict:
 
 def load_mapping(path: Path) -> Mapping:
     """Read and check one mapping file; errors name the file, the key and the fix."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise MappingError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise MappingError(f"{path}: expected a mapping at the top level")
-    for key in raw:
-        if key not in TOP_KEYS:
-            raise _fail(path, key, "unknown key", f"use one of {', '.join(sorted(TOP_KEYS))}")
+    raw = read_mapping(path, TOP_KEYS, MappingError)
     for key in ("files", "time_zone", "columns"):
         if not raw.get(key):
             raise _fail(path, key, "missing", "see docs/formats/call_detail_csv.md")

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 import pyarrow as pa
-import yaml
 
 from ingestion.raw_schema import ensure_raw_schema
+from ingestion.yaml_files import key_error, read_mapping
 
 DENOMINATORS = {
     "offered_minus_short_abandons": "calls offered minus short abandons (DESIGN.md §5 default)",
@@ -120,7 +120,7 @@ class ContractConfig:
 
 
 def _fail(path: Path, key: str, problem: str, fix: str) -> ConfigError:
-    return ConfigError(f"{path}: key '{key}': {problem}. Fix: {fix}")
+    return key_error(path, key, problem, fix, ConfigError)
 
 
 def _check_zone(path: Path, key: str, value) -> str:
@@ -241,16 +241,8 @@ def _business_hours(path: Path, code: str, raw) -> dict | None:
 def load_config(path: Path) -> ContractConfig:
     if not path.exists():
         raise ConfigError(f"{path}: file not found. Fix: set SLA_CONFIG to the contract file")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
     known = {"contract", "timezone", "interval_minutes", "sources", "unmapped_line", "lines"}
-    for key in raw:
-        if key not in known:
-            raise _fail(path, key, "unknown top-level key", f"use one of {', '.join(sorted(known))}")
+    raw = read_mapping(path, known, ConfigError, unknown="unknown top-level key")
     contract = raw.get("contract") or {}
     interval = _typed(path, "interval_minutes", raw.get("interval_minutes", 30), int)
     if interval <= 0 or 1440 % interval:

@@ -17,10 +17,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
-import yaml
 
 from ingestion import settings
 from ingestion.sources import ParseResult, PendingFile, Source
+from ingestion.yaml_files import key_error, read_mapping
 
 SOURCE = "crm_cases"
 DOCUMENTED_COLUMNS = (
@@ -116,7 +116,7 @@ _MAPPING_KEYS = ("name", "detect", "time_zone", "timestamp_formats", "null_value
 
 
 def _fail(path: Path, key: str, problem: str, fix: str) -> MappingError:
-    return MappingError(f"{path}: key '{key}': {problem}. Fix: {fix}")
+    return key_error(path, key, problem, fix, MappingError)
 
 
 def _strings(path: Path, key: str, value, allow_single: bool = True) -> tuple[str, ...]:
@@ -152,15 +152,7 @@ def _rule(path: Path, column: str, raw) -> Rule:
 
 
 def load_mapping(path: Path) -> Mapping:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise MappingError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise MappingError(f"{path}: expected a mapping at the top level")
-    for key in raw:
-        if key not in _MAPPING_KEYS:
-            raise _fail(path, key, "unknown key", f"use one of {', '.join(_MAPPING_KEYS)}")
+    raw = read_mapping(path, _MAPPING_KEYS, MappingError)
     name = raw.get("name", path.stem)
     if not isinstance(name, str) or not name or name == "native":
         raise _fail(path, "name", f"{name!r} is not a usable name", "name the mapping, e.g. salesforce_case")
