@@ -2,6 +2,7 @@
 cover (queue logs) or for today (sources loaded whole)."""
 
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -49,7 +50,8 @@ def landing_sensor(context: SensorEvaluationContext):
     context.update_cursor(json.dumps(current))
     start, end = min(days), max(days)
     return RunRequest(
-        run_key=f"landing:{start}:{end}:{len(current)}:{hash(json.dumps(current, sort_keys=True))}",
+        # stable across processes (str hash() is salted per process)
+        run_key=f"landing:{start}:{end}:{hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()[:16]}",
         tags={
             "dagster/asset_partition_range_start": start,
             "dagster/asset_partition_range_end": end,

@@ -38,9 +38,10 @@ def publish(warehouse: Path, serving: Path, code_version: str = "") -> dict:
         for table in tables:
             con.execute(f'create table main."{table}" as select * from wh.main."{table}"')
             rows[table] = con.execute(f'select count(*) from main."{table}"').fetchone()[0]
-        published_at = datetime.now(UTC).replace(tzinfo=None)
+        # an instant, not a wall-clock reading: readers show it in their own zone
+        published_at = datetime.now(UTC)
         con.execute(
-            "create table main.publish_log as select ?::timestamp as published_at, "
+            "create table main.publish_log as select ?::timestamptz as published_at, "
             "?::varchar as code_version, ?::integer as tables_published",
             [published_at, code_version, len(tables)],
         )

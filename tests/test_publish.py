@@ -23,6 +23,10 @@ def test_publish_copies_marts_only(tmp_path):
         schemas = {r[0] for r in db.execute("select distinct schema_name from duckdb_tables()").fetchall()}
         assert schemas == {"main"}
         assert db.execute("select code_version, tables_published from publish_log").fetchone() == ("abc123", 1)
+        # an instant with its zone, so readers in Buenos Aires do not show UTC as local time
+        kind, age = db.execute(
+            "select typeof(published_at), epoch(now()) - epoch(published_at) from publish_log").fetchone()
+        assert kind == "TIMESTAMP WITH TIME ZONE" and 0 <= age < 60
 
 
 def test_a_reader_keeps_its_copy_while_a_new_one_is_published(tmp_path):
