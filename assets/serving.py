@@ -11,7 +11,9 @@ from ingestion.publish import publish
 
 MARTS = ["dim_lines", "fct_calls", "fct_agent_sessions", "fct_agent_intervals", "fct_cases",
          "fct_social_interactions", "kpi_line_interval", "kpi_line_daily", "kpi_line_monthly",
-         "kpi_social_tier_daily", "staffing_interval"]
+         "kpi_social_tier_daily", "staffing_interval", "fct_sla_units", "sla_compliance_interval",
+         "sla_compliance_daily", "sla_compliance_monthly", "dim_contract_terms", "dim_contract_versions",
+         "dim_outages", "data_quality_files", "data_quality_daily"]
 
 
 def code_version() -> str:

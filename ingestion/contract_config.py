@@ -6,7 +6,8 @@ every key is checked and an error names the file, the key and the fix.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import duckdb
 import pyarrow as pa
 
+from ingestion.contract_terms import ContractTerms, ContractTermsError, load_terms
 from ingestion.raw_schema import ensure_raw_schema
 from ingestion.yaml_files import key_error, read_mapping
 
@@ -102,6 +104,8 @@ class ContractConfig:
     unmapped_line: str
     cdr_time_zone: str
     lines: tuple[LineConfig, ...]
+    terms: ContractTerms | None = None
+    sha256: str = ""
 
     def queue_to_line(self) -> dict[str, str]:
         return {q: line.code for line in self.lines for q in line.queues}
@@ -241,7 +245,8 @@ def _business_hours(path: Path, code: str, raw) -> dict | None:
 def load_config(path: Path) -> ContractConfig:
     if not path.exists():
         raise ConfigError(f"{path}: file not found. Fix: set SLA_CONFIG to the contract file")
-    known = {"contract", "timezone", "interval_minutes", "sources", "unmapped_line", "lines"}
+    known = {"contract", "versions", "timezone", "interval_minutes", "sources", "unmapped_line", "lines",
+             "terms", "staffing", "penalties"}
     raw = read_mapping(path, known, ConfigError, unknown="unknown top-level key")
     contract = raw.get("contract") or {}
     interval = _typed(path, "interval_minutes", raw.get("interval_minutes", 30), int)
@@ -268,10 +273,24 @@ def load_config(path: Path) -> ContractConfig:
                 raise _fail(path, f"lines.{line.code}.queues", f"queue {queue!r} also belongs to "
                             f"line {owner[queue]!r}", "list each queue under one line only")
             owner[queue] = line.code
+    try:
+        terms = load_terms(path, raw, {line.code: line for line in lines})
+    except ContractTermsError as exc:
+        raise ConfigError(str(exc)) from None
+    # the positions owed in peak hours, for the dashboards' one-number view: the largest
+    # band of the open-ended entry; staffing_interval uses the bands themselves
+    owed: dict[str, int] = {}
+    for band in terms.staffing:
+        if band.effective_to is None:
+            owed[band.line_code] = max(owed.get(band.line_code, 0), band.positions)
+    lines = tuple(replace(line, contracted_positions=owed[line.code])
+                  if line.contracted_positions is None and line.code in owed else line for line in lines)
     return ContractConfig(
         path=path,
         name=str(contract.get("name", "")),
-        version=str(contract.get("version", "")),
+        version=terms.versions[-1].version,
+        terms=terms,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         timezone=_check_zone(path, "timezone", raw.get("timezone", "America/Argentina/Buenos_Aires")),
         interval_minutes=interval,
         realtime_time_zone=_check_zone(path, "sources.asterisk_queue_log.realtime_time_zone", realtime_zone),
@@ -327,6 +346,7 @@ def write_config_tables(con: duckdb.DuckDBPyConnection, config: ContractConfig) 
                     targets.append([line.code, "line", name, float(getattr(line, name))])
         if targets:
             con.executemany("insert into raw.contract_targets values (?, ?, ?, ?)", targets)
+        _write_terms(con, config)
         con.execute("delete from raw.business_calendar")
         columns = list(zip(*calendar_rows(config, date.today().year + 1)))
         calendar = pa.table({name: pa.array(values) for name, values in zip(
@@ -338,3 +358,25 @@ def write_config_tables(con: duckdb.DuckDBPyConnection, config: ContractConfig) 
     except Exception:
         con.execute("rollback")
         raise
+
+
+def _write_terms(con: duckdb.DuckDBPyConnection, config: ContractConfig) -> None:
+    terms = config.terms
+    for table in ("contract_versions", "contract_terms", "contract_staffing", "contract_penalties"):
+        con.execute(f"delete from raw.{table}")
+    con.executemany("insert into raw.contract_versions values (?, ?, ?, ?, ?, ?)", [
+        [v.version, v.effective_from, v.effective_to, v.description, config.name, config.sha256]
+        for v in terms.versions])
+    if terms.terms:
+        con.executemany("insert into raw.contract_terms values (" + ", ".join("?" * 17) + ")", [
+            [t.line_code, t.term_code, t.term_name, t.metric, t.unit, t.comparison, t.threshold, t.threshold_unit,
+             t.target, t.period, t.denominator, t.outage_exclusion, t.effective_from, t.effective_to,
+             t.penalty_percent_per_point, t.penalty_cap_percent, t.assumption] for t in terms.terms])
+    if terms.staffing:
+        con.executemany("insert into raw.contract_staffing values (?, ?, ?, ?, ?, ?, ?)", [
+            [b.line_code, b.effective_from, b.effective_to, b.weekday, b.band_from, b.band_to, b.positions]
+            for b in terms.staffing])
+    if terms.penalties:
+        con.executemany("insert into raw.contract_penalties values (?, ?, ?, ?, ?)", [
+            [p.effective_from, p.effective_to, p.percent_per_point, p.term_cap_percent, p.line_cap_percent]
+            for p in terms.penalties])

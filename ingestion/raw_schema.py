@@ -94,6 +94,57 @@ create table if not exists raw.contract_targets (
     primary key (line_code, kind, name)
 );
 
+-- The versioned parts of the contract file (ingestion/contract_terms.py). effective_to is
+-- exclusive and null while open-ended.
+create table if not exists raw.contract_versions (
+    contract_version      varchar primary key,
+    effective_from        date not null,
+    effective_to          date,
+    description           varchar,
+    contract_name         varchar,
+    contract_file_sha256  varchar not null
+);
+
+create table if not exists raw.contract_terms (
+    line_code                  varchar not null,
+    term_code                  varchar not null,
+    term_name                  varchar not null,
+    metric                     varchar not null,
+    unit                       varchar not null,
+    comparison                 varchar not null,
+    threshold                  double,
+    threshold_unit             varchar,
+    target                     double not null,
+    period                     varchar not null,
+    denominator_variant        varchar,
+    outage_exclusion           boolean not null,
+    effective_from             date not null,
+    effective_to               date,
+    penalty_percent_per_point  double,
+    penalty_cap_percent        double,
+    assumption                 varchar,
+    primary key (line_code, term_code, effective_from)
+);
+
+create table if not exists raw.contract_staffing (
+    line_code       varchar not null,
+    effective_from  date not null,
+    effective_to    date,
+    weekday         integer not null,   -- 0 = Monday
+    band_from       varchar not null,   -- 'HH:MM' local
+    band_to         varchar not null,
+    positions       integer not null,
+    primary key (line_code, effective_from, weekday, band_from)
+);
+
+create table if not exists raw.contract_penalties (
+    effective_from     date primary key,
+    effective_to       date,
+    percent_per_point  double not null,
+    term_cap_percent   double not null,
+    line_cap_percent   double not null
+);
+
 -- Business window per line and day: contract hours, closed on Argentine national holidays.
 create table if not exists raw.business_calendar (
     line_code        varchar not null,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 import pytest
 import yaml
@@ -39,6 +41,36 @@ def test_the_shipped_contract_file_loads():
         (lambda d: d.update(timezone="Buenos Aires"), "timezone", "unknown time zone"),
         (lambda d: d.update(interval_minutes=7), "interval_minutes", "does not divide"),
         (lambda d: d.update(linez={}), "linez", "unknown top-level key"),
+        (lambda d: d["terms"]["atc"][0].update(metric="nivel_de_servicio"), "terms.atc[0].metric", "unknown metric"),
+        (lambda d: d["terms"].update(atx=[]), "terms.atx", "unknown line"),
+        (lambda d: d["terms"]["atc"][0].update(target="ochenta"), "terms.atc[0].target", "expected a number"),
+        (lambda d: d["terms"]["atc"][0].update(target=80), "terms.atc[0].target", "between 0 and 1"),
+        (lambda d: d["terms"]["atc"][0].update(threshold_seconds="20s"), "terms.atc[0].threshold_seconds",
+         "expected a number"),
+        (lambda d: d["terms"]["atc"][0].update(outage_exclusion="si"), "terms.atc[0].outage_exclusion",
+         "expected true or false"),
+        (lambda d: d["terms"]["atc"][0].update(thresold_seconds=20), "terms.atc[0].thresold_seconds",
+         "unknown setting"),
+        (lambda d: d["terms"]["atc"].append(dict(d["terms"]["atc"][0])), "terms.atc[0].effective_from",
+         "overlapping effective dates"),
+        (lambda d: (d["versions"].append({"version": "2014-01", "effective_from": dt.date(2014, 1, 1)}),
+                    d["terms"]["atc"][0].update(effective_to=dt.date(2014, 6, 1)),
+                    d["terms"]["atc"].append({**d["terms"]["atc"][0], "effective_from": dt.date(2014, 1, 1),
+                                              "effective_to": None})),
+         "terms.atc[0].effective_from", "overlapping effective dates"),
+        (lambda d: d["terms"]["atc"][0].update(effective_from=dt.date(2013, 6, 15)), "terms.atc[0].effective_from",
+         "not the first day of a month"),
+        (lambda d: d["terms"]["atc"][0].update(effective_from=dt.date(2014, 1, 1)), "terms.atc[0].effective_from",
+         "not the date of a declared version"),
+        (lambda d: d["terms"]["atc"][0].update(metric="contact_rate"), "terms.atc[0].metric", "does not apply"),
+        (lambda d: d["terms"]["atc"][0].update(period="day"), "terms.atc[0].period", "unknown period"),
+        (lambda d: d["staffing"]["atc"][0]["bands"].append({"days": "monday", "from": "12:00", "to": "14:00",
+                                                            "positions": 3}),
+         "staffing.atc[0].bands[2].from", "overlaps"),
+        (lambda d: d["staffing"]["atc"][0]["bands"][0].update(positions=-1), "staffing.atc[0].bands[0].positions",
+         "whole number"),
+        (lambda d: d["penalties"][0].pop("line_cap_percent"), "penalties[0].line_cap_percent", "missing"),
+        (lambda d: d["versions"].append(dict(d["versions"][0])), "versions", "declared twice"),
     ],
 )
 def test_a_malformed_contract_names_file_key_and_fix(tmp_path, mutate, key, words):
@@ -59,3 +91,29 @@ def test_config_tables_are_replaced_not_appended(tmp_path):
     assert con.execute("select count(*) from raw.contract_queues").fetchone()[0] == len(config.queue_to_line())
     lines = dict(con.execute("select line_code, service_level_seconds from raw.contract_lines").fetchall())
     assert lines["atc"] == 20 and lines["sin_mapear"] == 20
+
+
+def test_the_shipped_contract_has_versioned_terms_staffing_and_penalties():
+    config = load_config(settings.config_path())
+    terms = {(t.line_code, t.metric): t for t in config.terms.terms}
+    assert terms[("atc", "service_level")].threshold == 20 and terms[("atc", "service_level")].target == 0.80
+    assert terms[("helpdesk", "service_level")].outage_exclusion is True
+    assert all(t.assumption for t in config.terms.terms)  # every default says why
+    # 15 + 15 positions in the peak bands (annex §1.2)
+    assert {(b.line_code, b.positions) for b in config.terms.staffing} == {("atc", 15), ("helpdesk", 15)}
+    assert config.line("atc").contracted_positions == 15
+    assert config.terms.penalties[0].line_cap_percent >= config.terms.penalties[0].term_cap_percent
+
+
+def test_an_amendment_ends_the_previous_entry(tmp_path):
+    data = base()
+    data["versions"].append({"version": "2015-01 adenda", "effective_from": dt.date(2015, 1, 1)})
+    data["terms"]["atc"].append({**data["terms"]["atc"][0], "target": 0.85, "effective_from": dt.date(2015, 1, 1)})
+    config = load_config(write(tmp_path, data))
+    service_levels = sorted((t.effective_from, t.effective_to, t.target) for t in config.terms.terms
+                            if t.line_code == "atc" and t.metric == "service_level")
+    assert service_levels == [(dt.date(2013, 6, 1), dt.date(2015, 1, 1), 0.80), (dt.date(2015, 1, 1), None, 0.85)]
+    con = duckdb.connect()
+    write_config_tables(con, config)
+    assert con.execute("select count(*) from raw.contract_versions where effective_to is null").fetchone()[0] == 1
+    assert con.execute("select count(*) from raw.contract_terms").fetchone()[0] == len(config.terms.terms)

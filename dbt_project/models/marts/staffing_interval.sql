@@ -11,6 +11,33 @@ intervals as (
 
 ),
 
+bands as (
+
+    select * from {{ ref('stg_contract__staffing_bands') }}
+
+),
+
+-- positions owed in the interval: the peak-hour band of the staffing entry in force that
+-- month that holds the interval's start (none outside the bands)
+owed as (
+
+    select
+        intervals.line_code,
+        intervals.interval_start,
+        coalesce(sum(bands.positions), 0) as contracted_positions
+    from intervals
+    left join bands
+        on
+            intervals.line_code = bands.line_code
+            and date_trunc('month', intervals.interval_start) >= bands.effective_from
+            and (bands.effective_to is null or date_trunc('month', intervals.interval_start) < bands.effective_to)
+            and isodow(intervals.interval_start) - 1 = bands.weekday
+            and intervals.interval_start::time >= bands.band_from
+            and intervals.interval_start::time < bands.band_to
+    group by intervals.line_code, intervals.interval_start
+
+),
+
 -- the line's usual handling time that day: the yardstick for "slower handling than usual"
 daily_aht as (
 
@@ -34,7 +61,7 @@ sized as (
         intervals.service_level_target,
         intervals.service_level_seconds,
         intervals.positions_staffed,
-        intervals.contracted_positions,
+        owed.contracted_positions,
         intervals.aht_seconds,
         daily_aht.day_aht_seconds,
         case
@@ -52,6 +79,8 @@ sized as (
     from intervals
     left join daily_aht
         on intervals.line_code = daily_aht.line_code and intervals.report_date = daily_aht.report_date
+    left join owed
+        on intervals.line_code = owed.line_code and intervals.interval_start = owed.interval_start
 
 ),
 

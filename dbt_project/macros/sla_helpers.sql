@@ -1,0 +1,31 @@
+{#- The figures of a contract term from its summed numerator and denominator. Shares and
+    averages are ratios of sums, never averages of ratios. -#}
+
+{% macro sla_value(numerator, denominator) -%}
+    ({{ numerator }} / nullif({{ denominator }}, 0))
+{%- endmacro %}
+
+{#- null when there is no volume: nothing was measured, nothing was missed -#}
+{% macro sla_is_met(value, comparison, target) -%}
+    case
+        when {{ value }} is null then null
+        when {{ comparison }} = 'at_least' then {{ value }} >= {{ target }}
+        else {{ value }} <= {{ target }}
+    end
+{%- endmacro %}
+
+{#- positive = better than the target, in the figure's own unit -#}
+{% macro sla_margin(value, comparison, target) -%}
+    case when {{ comparison }} = 'at_least' then {{ value }} - {{ target }} else {{ target }} - {{ value }} end
+{%- endmacro %}
+
+{#- points below target: percentage points for shares, percent of the target for seconds;
+    rounded to 1e-6 so that float noise (0.8 - 0.79) does not leak into the penalty -#}
+{% macro sla_shortfall_points(value, unit, comparison, target) -%}
+    case
+        when {{ value }} is null then 0
+        when {{ unit }} = 'share'
+            then round(greatest(0, -({{ sla_margin(value, comparison, target) }})) * 100, 6)
+        else round(greatest(0, -({{ sla_margin(value, comparison, target) }})) / {{ target }} * 100, 6)
+    end
+{%- endmacro %}

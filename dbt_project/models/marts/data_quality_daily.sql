@@ -1,0 +1,73 @@
+{#- Per source and local day: the files covering the day (a file covers every day from its
+    first to its last event), the lines read, loaded and rejected in those files, and the
+    files loaded more than a day after the day they cover. A rejected line of a file that
+    spans several days counts on each of them: the day it belongs to is unknown. -#}
+with
+
+files as (
+
+    select * from {{ ref('stg_manifest__landing_files') }}
+
+),
+
+sources as (
+
+    select
+        source,
+        min(first_event_date) as first_day,
+        max(last_event_date) as last_day
+    from files
+    where first_event_date is not null
+    group by source
+
+),
+
+days as (
+
+    select
+        sources.source,
+        day.day::date as report_date
+    from sources,
+        lateral unnest(generate_series(sources.first_day, sources.last_day, interval 1 day)) as day (day)
+
+),
+
+covering as (
+
+    select
+        days.source,
+        days.report_date,
+        count(files.file_path) as files,
+        coalesce(sum(files.rows_read), 0) as rows_read,
+        coalesce(sum(files.rows_loaded), 0) as rows_loaded,
+        coalesce(sum(files.rows_rejected), 0) as rows_rejected,
+        count(files.file_path) filter (
+            where files.loaded_at_utc::date > files.last_event_date + 1
+        ) as late_files
+    from days
+    left join files
+        on
+            days.source = files.source
+            and days.report_date between files.first_event_date and files.last_event_date
+    group by days.source, days.report_date
+
+),
+
+final as (
+
+    select
+        source || '|' || strftime(report_date, '%Y-%m-%d') as data_quality_key,
+        source,
+        report_date,
+        files,
+        rows_read,
+        rows_loaded,
+        rows_rejected,
+        late_files,
+        files > 0 as is_covered,
+        files > 0 and rows_rejected = 0 as is_complete
+    from covering
+
+)
+
+select * from final

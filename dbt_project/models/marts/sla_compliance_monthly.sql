@@ -1,0 +1,220 @@
+{#- The monthly SLA settlement: one row per line, month and contract term in force, with
+    the raw figure, the figure after declared massive-outage exclusions (for terms that
+    allow them), the target, met or not, the margin, the penalty from the contract's table,
+    the volume behind it and whether the month's source data are complete enough to certify. -#}
+with
+
+terms as (
+
+    select * from {{ ref('int_sla_terms_monthly') }}
+
+),
+
+units as (
+
+    select * from {{ ref('fct_sla_units') }}
+
+),
+
+lines as (
+
+    select * from {{ ref('dim_lines') }}
+
+),
+
+line_sources as (
+
+    select * from {{ ref('int_line_sources') }}
+
+),
+
+data_quality as (
+
+    select * from {{ ref('data_quality_daily') }}
+
+),
+
+summed as (
+
+    select
+        line_code,
+        term_code,
+        report_month,
+        sum(numerator) as raw_numerator,
+        sum(denominator) as raw_denominator,
+        count(*) filter (where is_excluded) as excluded_units,
+        coalesce(sum(numerator) filter (where not is_excluded), 0) as adjusted_numerator,
+        coalesce(sum(denominator) filter (where not is_excluded), 0) as adjusted_denominator,
+        count(*) filter (where not is_excluded) as volume
+    from units
+    group by all
+
+),
+
+-- every day of the month against every source the line needs
+month_days as (
+
+    select distinct
+        terms.line_code,
+        terms.report_month,
+        day.day::date as report_date
+    from terms,
+        lateral unnest(generate_series(
+            terms.report_month, terms.report_month + interval 1 month - interval 1 day, interval 1 day
+        )) as day (day)
+
+),
+
+day_status as (
+
+    select
+        month_days.line_code,
+        month_days.report_month,
+        month_days.report_date,
+        bool_or(not coalesce(data_quality.is_covered, false)) as is_missing,
+        bool_or(coalesce(data_quality.rows_rejected, 0) > 0) as has_rejects
+    from month_days
+    inner join line_sources on month_days.line_code = line_sources.line_code
+    left join data_quality
+        on
+            line_sources.source = data_quality.source
+            and month_days.report_date = data_quality.report_date
+    group by all
+
+),
+
+completeness as (
+
+    select
+        line_code,
+        report_month,
+        count(*) filter (where is_missing) as days_missing,
+        count(*) filter (where has_rejects) as days_rejected,
+        coalesce(string_agg(strftime(report_date, '%Y-%m-%d'), ', ' order by report_date) filter (where is_missing), '')
+            as days_without_data,
+        coalesce(
+            string_agg(strftime(report_date, '%Y-%m-%d'), ', ' order by report_date) filter (where has_rejects), ''
+        )
+            as days_with_rejects
+    from day_status
+    group by all
+
+),
+
+figured as (
+
+    select
+        terms.*,
+        coalesce(summed.raw_numerator, 0) as raw_numerator,
+        coalesce(summed.raw_denominator, 0) as raw_denominator,
+        {{ sla_value('summed.raw_numerator', 'summed.raw_denominator') }} as raw_value,
+        coalesce(summed.excluded_units, 0) as excluded_units,
+        coalesce(summed.adjusted_numerator, 0) as adjusted_numerator,
+        coalesce(summed.adjusted_denominator, 0) as adjusted_denominator,
+        {{ sla_value('summed.adjusted_numerator', 'summed.adjusted_denominator') }} as adjusted_value,
+        coalesce(summed.volume, 0) as volume
+    from terms
+    left join summed
+        on
+            terms.line_code = summed.line_code
+            and terms.term_code = summed.term_code
+            and terms.report_month = summed.report_month
+
+),
+
+penalised as (
+
+    select
+        *,
+        {{ sla_is_met('adjusted_value', 'comparison', 'target') }} as is_met,
+        {{ sla_margin('adjusted_value', 'comparison', 'target') }} as margin,
+        {{ sla_shortfall_points('adjusted_value', 'unit', 'comparison', 'target') }} as shortfall_points
+    from figured
+
+),
+
+capped as (
+
+    select
+        *,
+        round(least(
+            coalesce(penalty_cap_percent, 'infinity'::double), shortfall_points * penalty_percent_per_point
+        ), 6) as penalty_percent
+    from penalised
+
+),
+
+final as (
+
+    select
+        capped.line_code || '|' || strftime(capped.report_month, '%Y-%m') || '|' || capped.term_code
+            as compliance_key,
+        capped.line_code,
+        lines.line_name,
+        lines.direction,
+        capped.report_month,
+        capped.term_code,
+        capped.term_name,
+        capped.metric,
+        capped.unit,
+        capped.comparison,
+        capped.threshold,
+        capped.threshold_unit,
+        capped.target,
+        capped.denominator_variant,
+        capped.outage_exclusion,
+        capped.contract_version,
+        capped.term_effective_from,
+        capped.raw_numerator,
+        capped.raw_denominator,
+        capped.raw_value,
+        capped.excluded_units,
+        capped.adjusted_numerator,
+        capped.adjusted_denominator,
+        capped.adjusted_value,
+        capped.volume,
+        capped.is_met,
+        capped.margin,
+        capped.shortfall_points,
+        capped.penalty_percent_per_point,
+        capped.penalty_cap_percent,
+        capped.penalty_percent,
+        capped.line_penalty_cap_percent,
+        round(least(
+            coalesce(capped.line_penalty_cap_percent, 'infinity'::double),
+            sum(capped.penalty_percent) over (partition by capped.line_code, capped.report_month)
+        ), 6) as line_penalty_percent,
+        coalesce(completeness.days_missing = 0 and completeness.days_rejected = 0, false) as is_certifiable,
+        coalesce(completeness.days_without_data, '') as days_without_data,
+        coalesce(completeness.days_with_rejects, '') as days_with_rejects,
+        case
+            when completeness.line_code is null then 'No certificable: la línea no tiene fuentes de datos declaradas'
+            when completeness.days_missing = 0 and completeness.days_rejected = 0 then 'Certificable: datos completos'
+            else
+                'No certificable: '
+                || concat_ws(
+                    '; ',
+                    case
+                        when completeness.days_missing > 0
+                            then
+                                completeness.days_missing
+                                || ' día(s) sin datos ('
+                                || completeness.days_without_data
+                                || ')'
+                    end,
+                    case
+                        when completeness.days_rejected > 0
+                            then
+                                completeness.days_rejected || ' día(s) con líneas rechazadas ('
+                                || completeness.days_with_rejects || ')'
+                    end
+                )
+        end as completeness_note
+    from capped
+    left join lines on capped.line_code = lines.line_code
+    left join completeness
+        on capped.line_code = completeness.line_code and capped.report_month = completeness.report_month
+
+)
+
+select * from final
