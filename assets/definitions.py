@@ -1,5 +1,6 @@
 """The warehouse's single Dagster Definitions: loader assets, dbt models, checks, the
-serving copy, one job for the whole graph, a landing-folder sensor and a daily schedule."""
+serving copy, one job for the whole graph, a landing-folder sensor and a daily schedule;
+the monthly SLA audit report and its job."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from dagster import (  # noqa: E402
 
 from assets.dbt import dbt_resource, warehouse_dbt_models  # noqa: E402
 from assets.raw import SOURCE_ASSETS, contract_config, raw_asterisk_queue_log  # noqa: E402
+from assets.reports import sla_audit_report  # noqa: E402
 from assets.resources import WarehouseResource  # noqa: E402
 from assets.sensors import landing_sensor  # noqa: E402
 from assets.serving import serving_database  # noqa: E402
@@ -25,9 +27,17 @@ from assets.serving import serving_database  # noqa: E402
 # DuckDB takes one writer: the whole graph runs in one process, step after step.
 warehouse_job = define_asset_job(
     "warehouse_job",
-    selection=AssetSelection.all(),
+    # the monthly audit report has its own (monthly) partitions and job
+    selection=AssetSelection.all() - AssetSelection.assets(sla_audit_report),
     executor_def=in_process_executor,
     description="Load landing files for the selected days, rebuild the dbt models, publish.",
+)
+
+sla_audit_report_job = define_asset_job(
+    "sla_audit_report_job",
+    selection=AssetSelection.assets(sla_audit_report),
+    executor_def=in_process_executor,
+    description="Write the monthly SLA audit report (HTML, PDF, CSV, Excel) of the selected months.",
 )
 
 # Yesterday's partition every morning, after the PBX has rotated its logs.
@@ -36,8 +46,9 @@ nightly_schedule = build_schedule_from_partitioned_job(
 )
 
 defs = Definitions(
-    assets=[contract_config, raw_asterisk_queue_log, *SOURCE_ASSETS, warehouse_dbt_models, serving_database],
-    jobs=[warehouse_job],
+    assets=[contract_config, raw_asterisk_queue_log, *SOURCE_ASSETS, warehouse_dbt_models, serving_database,
+            sla_audit_report],
+    jobs=[warehouse_job, sla_audit_report_job],
     schedules=[nightly_schedule],
     sensors=[landing_sensor],
     resources={

@@ -1,0 +1,1 @@
+"""Monthly SLA audit report."""

@@ -1,0 +1,149 @@
+"""Spanish (Argentina) formatting of the report's figures, independent of the OS locale:
+"80,5 %", "1.234", "25 s", "+0,5 pp"; dates stay ISO (2026-10-03)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+MISSING = "—"
+
+METRIC_LABELS = {
+    "service_level": "Nivel de servicio",
+    "abandon_rate": "Tasa de abandono",
+    "average_speed_of_answer": "Velocidad media de atención",
+    "staffed_positions": "Posiciones cubiertas",
+    "contact_rate": "Tasa de contacto",
+    "retention_rate": "Tasa de retención",
+    "resolution_within_target": "Resolución en plazo",
+    "first_response_within_target": "Primera respuesta en plazo",
+}
+
+THRESHOLD_UNITS = {"seconds": "s", "business_hours": "h hábiles", "business_minutes": "min hábiles"}
+
+
+def is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return isinstance(value, float) and math.isnan(value) or str(value) in {"NaT", "<NA>"}
+    except TypeError:
+        return False
+
+
+def _spanish(text: str) -> str:
+    # 1,234.5 -> 1.234,5
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def _half_up(value: float, decimals: int = 0) -> float:
+    # half away from zero (round() is banker's): 12.5 s -> 13 s
+    scale = 10 ** decimals
+    return math.copysign(math.floor(abs(value) * scale + 0.5) / scale, value)
+
+
+def fmt_int(value: Any) -> str:
+    if is_missing(value):
+        return MISSING
+    whole = int(_half_up(float(value)))
+    return _spanish(f"{whole:,d}")
+
+
+def fmt_number(value: Any, decimals: int = 1) -> str:
+    if is_missing(value):
+        return MISSING
+    return _spanish(f"{_half_up(float(value), decimals):,.{decimals}f}")
+
+
+def fmt_pct(share: Any, decimals: int = 1) -> str:
+    """0.805 -> '80,5 %'"""
+    if is_missing(share):
+        return MISSING
+    return fmt_number(float(share) * 100, decimals) + " %"
+
+
+def fmt_pct_target(share: Any) -> str:
+    """Targets are usually whole percents: 0.80 -> '80 %', 0.075 -> '7,5 %'."""
+    if is_missing(share):
+        return MISSING
+    pct = float(share) * 100
+    return fmt_pct(share, 0 if abs(pct - round(pct)) < 1e-9 else 1)
+
+
+def fmt_percent_points(value: Any) -> str:
+    """A figure already in percent (penalties): 4.5 -> '4,5 %', 10 -> '10 %', 2.25 -> '2,25 %'."""
+    if is_missing(value):
+        return MISSING
+    text = fmt_number(value, 2)
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text + " %"
+
+
+def fmt_seconds(value: Any) -> str:
+    """12.4 -> '12 s'"""
+    if is_missing(value):
+        return MISSING
+    return fmt_int(value) + " s"
+
+
+def fmt_value(value: Any, unit: str | None) -> str:
+    """A term's value in its unit: shares as percent, seconds as 'NN s'."""
+    return fmt_seconds(value) if unit == "seconds" else fmt_pct(value)
+
+
+def fmt_target(target: Any, unit: str | None, comparison: str | None) -> str:
+    text = fmt_seconds(target) if unit == "seconds" else fmt_pct_target(target)
+    if text == MISSING:
+        return text
+    return ("máx. " if comparison == "at_most" else "mín. ") + text
+
+
+def fmt_threshold(threshold: Any, threshold_unit: str | None) -> str:
+    if is_missing(threshold):
+        return MISSING
+    number = fmt_int(threshold) if float(threshold).is_integer() else fmt_number(threshold, 1)
+    return f"{number} {THRESHOLD_UNITS.get(threshold_unit or '', threshold_unit or '')}".strip()
+
+
+def fmt_margin(margin: Any, unit: str | None) -> str:
+    """Positive = better than target: shares in percentage points ('+0,5 pp'), seconds ('-12 s')."""
+    if is_missing(margin):
+        return MISSING
+    value = float(margin)
+    if unit == "seconds":
+        rounded = _half_up(value)
+        return ("-" if rounded < 0 else "+") + fmt_int(abs(value)) + " s"
+    rounded = _half_up(value * 100, 1)
+    return ("-" if rounded < 0 else "+") + fmt_number(abs(value) * 100, 1) + " pp"
+
+
+def fmt_met(is_met: Any) -> str:
+    if is_missing(is_met):
+        return "Sin volumen"
+    return "Cumple" if bool(is_met) else "No cumple"
+
+
+def fmt_bool(value: Any) -> str:
+    if is_missing(value):
+        return MISSING
+    return "Sí" if bool(value) else "No"
+
+
+def fmt_date(value: Any) -> str:
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def fmt_text(value: Any) -> str:
+    return MISSING if is_missing(value) or value == "" else str(value)
+
+
+def metric_label(metric: str | None) -> str:
+    return METRIC_LABELS.get(metric or "", metric or MISSING)

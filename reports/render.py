@@ -1,0 +1,304 @@
+"""The report's outputs: HTML (Jinja2, autoescaped, inline CSS), PDF (xhtml2pdf, pure
+Python on reportlab, from the same template), CSV of the compliance rows, Excel workbook."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from reports import fingerprint as fp
+from reports import formatting as f
+from reports.audit import (
+    FINGERPRINT_DEFINITION,
+    WORST_DAYS_PER_TERM,
+    WORST_INTERVALS_PER_TERM,
+    AuditReport,
+    month_bounds,
+)
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+_env = Environment(
+    loader=FileSystemLoader(str(TEMPLATES)),
+    autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def plain(value: Any) -> Any:
+    """A DataFrame cell as a JSON/CSV-ready Python value (None for every kind of null)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()  # numpy scalars
+    return value
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for row in df.itertuples(index=False):
+        item = {}
+        for name, value in zip(df.columns, row):
+            value = plain(value)
+            if isinstance(value, dt.datetime):
+                value = value.isoformat(sep=" ")
+            elif isinstance(value, dt.date):
+                value = value.isoformat()
+            item[name] = value
+        out.append(item)
+    return out
+
+
+def _csv_cell(value: Any) -> str:
+    value = plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def compliance_csv(compliance: pd.DataFrame) -> bytes:
+    """UTF-8, header row, comma-separated, '\\n' line ends; ISO dates, true/false, '' = null,
+    floats as Python's shortest round-trip repr: deterministic for the same rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(compliance.columns))
+    for row in compliance.itertuples(index=False):
+        writer.writerow([_csv_cell(v) for v in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+# ---------------------------------------------------------------- HTML / PDF
+
+
+def _period(row: dict[str, Any]) -> str:
+    start, end = row.get("effective_from"), row.get("effective_to")
+    if start is None:
+        return ""
+    if end is None:
+        return f"desde {f.fmt_date(start)}"
+    return f"desde {f.fmt_date(start)} hasta {f.fmt_date(end - dt.timedelta(days=1))}"
+
+
+def _context(report: AuditReport, pdf: bool) -> dict[str, Any]:
+    first, last, _ = month_bounds(report.month)
+    line_names = dict(zip(report.compliance["line_code"], report.compliance["line_name"]))
+    if report.line_code:
+        line_title = f"{line_names.get(report.line_code, report.line_code)} ({report.line_code})"
+    else:
+        line_title = "Todas las líneas"
+
+    versions = []
+    for v in report.versions.to_dict("records"):
+        v = {k: plain(x) for k, x in v.items()}
+        versions.append({"label": v["contract_version"], "period": _period(v), "description": v["description"] or ""})
+    known = {v["label"] for v in versions}
+    versions += [{"label": label, "period": "", "description": ""}
+                 for label in report.contract_versions if label not in known]
+
+    lines = []
+    for row in report.lines.to_dict("records"):
+        penalty = plain(row["line_penalty_percent"]) or 0.0
+        certifiable = bool(plain(row["is_certifiable"]))
+        lines.append({
+            "line_code": row["line_code"], "line_name": row["line_name"],
+            "contract_version": row["contract_version"], "terms": row["terms"],
+            "terms_met": row["terms_met"], "terms_missed": row["terms_missed"],
+            "terms_without_volume": row["terms_without_volume"],
+            "penalty": f.fmt_percent_points(penalty), "has_penalty": penalty > 0,
+            "cap": f.fmt_percent_points(plain(row["line_penalty_cap_percent"])),
+            "certifiable": certifiable, "certifiable_text": "Sí" if certifiable else "No",
+        })
+
+    terms = []
+    for line_code, group in report.compliance.groupby("line_code", sort=True):
+        rows = []
+        for t in group.to_dict("records"):
+            t = {k: plain(v) for k, v in t.items()}
+            unit, met = t["unit"], t["is_met"]
+            rows.append({
+                "term_name": t["term_name"], "metric": f.metric_label(t["metric"]),
+                "threshold": f.fmt_threshold(t["threshold"], t["threshold_unit"]),
+                "target": f.fmt_target(t["target"], unit, t["comparison"]),
+                "raw_value": f.fmt_value(t["raw_value"], unit),
+                "adjusted_value": f.fmt_value(t["adjusted_value"], unit),
+                "excluded_units": f.fmt_int(t["excluded_units"]),
+                "volume": f.fmt_int(t["volume"]),
+                "met": f.fmt_met(met), "met_class": "muted" if met is None else ("ok" if met else "bad"),
+                "margin": f.fmt_margin(t["margin"], unit),
+                "penalty": f.fmt_percent_points(t["penalty_percent"]),
+            })
+        terms.append({"line_code": line_code, "line_name": line_names.get(line_code, line_code), "rows": rows})
+
+    outages = [{
+        "outage_id": o["outage_id"], "start": f.fmt_date(plain(o["start_local"])),
+        "end": f.fmt_date(plain(o["end_local"])), "area": f.fmt_text(plain(o["area"])),
+        "services": f.fmt_text(plain(o["services"])), "excluded_units": f.fmt_int(plain(o["excluded_units"])),
+    } for o in report.outages.to_dict("records")]
+    exclusions = [{
+        "line_code": x["line_code"], "term_name": x["term_name"], "outage_id": f.fmt_text(plain(x["outage_id"])),
+        "excluded_units": f.fmt_int(plain(x["excluded_units"])),
+        "first_date": f.fmt_date(plain(x["first_date"])), "last_date": f.fmt_date(plain(x["last_date"])),
+    } for x in report.exclusions.to_dict("records")]
+
+    def worst(df: pd.DataFrame, when: str) -> list[dict[str, Any]]:
+        out = []
+        for d in df.to_dict("records"):
+            d = {k: plain(v) for k, v in d.items()}
+            out.append({
+                "line_code": d["line_code"], "term_name": d["term_name"], "when": f.fmt_date(d[when]),
+                "target": f.fmt_target(d["target"], d["unit"], d["comparison"]),
+                "adjusted_value": f.fmt_value(d["adjusted_value"], d["unit"]),
+                "volume": f.fmt_int(d["adjusted_denominator"]),
+                "excluded_units": f.fmt_int(d["excluded_units"]),
+                "margin": f.fmt_margin(d["margin"], d["unit"]),
+            })
+        return out
+
+    completeness = []
+    for c in report.completeness.to_dict("records"):
+        certifiable = bool(plain(c["is_certifiable"]))
+        completeness.append({
+            "line_code": c["line_code"], "certifiable": certifiable,
+            "certifiable_text": "Sí" if certifiable else "No",
+            "days_without_data": _dates_text(plain(c["days_without_data"])),
+            "days_with_rejects": _dates_text(plain(c["days_with_rejects"])),
+            "note": f.fmt_text(plain(c["completeness_note"])),
+        })
+    data_quality = [{
+        "source": q["source"], "report_date": f.fmt_date(plain(q["report_date"])),
+        "files": f.fmt_int(plain(q["files"])), "rows_rejected": f.fmt_int(plain(q["rows_rejected"])),
+        "covered": bool(plain(q["is_covered"])), "covered_text": f.fmt_bool(plain(q["is_covered"])),
+    } for q in report.data_quality.to_dict("records")]
+
+    files = report.input_files
+    in_month = files[files["last_event_date"].map(lambda d: plain(d) is None or plain(d) >= first)]
+    earlier = files.drop(in_month.index)
+    input_files = []
+    for r in in_month.to_dict("records"):
+        r = {k: plain(v) for k, v in r.items()}
+        sha = r["sha256"] or ""
+        input_files.append({
+            "source": r["source"], "file_path": r["file_path"],
+            "sha256": f"{sha[:32]} {sha[32:]}" if pdf else sha,
+            "events": f"{f.fmt_date(r['first_event_date'])} a {f.fmt_date(r['last_event_date'])}",
+            "rows_read": f.fmt_int(r["rows_read"]), "rows_loaded": f.fmt_int(r["rows_loaded"]),
+            "rows_rejected": f.fmt_int(r["rows_rejected"]),
+        })
+    earlier_files = []
+    for source, group in earlier.groupby("source", sort=True):
+        earlier_files.append({
+            "source": source, "files": f.fmt_int(len(group)),
+            "first": f.fmt_date(plain(min(group["first_event_date"]))),
+            "rows_read": f.fmt_int(plain(group["rows_read"].sum())),
+            "rows_loaded": f.fmt_int(plain(group["rows_loaded"].sum())),
+            "rows_rejected": f.fmt_int(plain(group["rows_rejected"].sum())),
+        })
+
+    return {
+        "pdf": pdf,
+        "month": report.month_label, "first_day": first.isoformat(), "last_day": last.isoformat(),
+        "line_title": line_title, "contract_name": report.contract_name or f.MISSING,
+        "versions": versions, "contract_sha256": report.contract_sha256 or f.MISSING,
+        "generated_at": report.generated_at.isoformat(sep=" ", timespec="seconds"),
+        "lines": lines, "terms": terms, "outages": outages, "exclusions": exclusions,
+        "worst_days": worst(report.worst_days, "report_date"),
+        "worst_intervals": worst(report.worst_intervals, "interval_start"),
+        "worst_days_n": WORST_DAYS_PER_TERM, "worst_intervals_n": WORST_INTERVALS_PER_TERM,
+        "completeness": completeness, "data_quality": data_quality,
+        "inputs_fingerprint": report.inputs_fingerprint, "code_version": report.code_version,
+        "code_fingerprint": report.code_fingerprint, "code_files": report.code_files,
+        "fingerprint": report.fingerprint, "code_globs": ", ".join(fp.CODE_GLOBS),
+        "input_files": input_files, "input_files_total": f.fmt_int(len(files)),
+        "earlier_files": earlier_files, "earlier_files_total": f.fmt_int(len(earlier)),
+    }
+
+
+def _dates_text(value: Any) -> str:
+    return ", ".join(d.strip() for d in value.split(",") if d.strip()) if value else f.MISSING
+
+
+def render_html(report: AuditReport, pdf: bool = False) -> str:
+    return _env.get_template("audit.html.j2").render(**_context(report, pdf))
+
+
+def render_pdf(report: AuditReport) -> bytes:
+    """The same report as PDF (A4 landscape) through xhtml2pdf; raises RuntimeError if it fails."""
+    from xhtml2pdf import pisa
+
+    out = io.BytesIO()
+    status = pisa.CreatePDF(render_html(report, pdf=True), dest=out, encoding="utf-8")
+    if status.err:
+        raise RuntimeError(f"xhtml2pdf could not render the audit report ({status.err} errors)")
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- Excel
+
+
+def _sheet_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Dates and timestamps as Excel-friendly values; nulls as empty cells."""
+    out = df.copy()
+    for name in out.columns:
+        if out[name].dtype == object:
+            out[name] = out[name].map(lambda v: plain(v))
+    return out
+
+
+def render_xlsx(report: AuditReport) -> bytes:
+    """Sheets: cumplimiento, peores_dias, peores_intervalos, exclusiones, completitud, huella."""
+    fingerprint_rows = pd.DataFrame([
+        ("mes", report.month_label),
+        ("linea", report.line_label),
+        ("contrato", report.contract_name),
+        ("versiones_contrato", ", ".join(report.contract_versions)),
+        ("contract_sha256", report.contract_sha256),
+        ("inputs_fingerprint", report.inputs_fingerprint),
+        ("code_version", report.code_version),
+        ("code_fingerprint", report.code_fingerprint),
+        ("code_files", report.code_files),
+        ("fingerprint", report.fingerprint),
+        *((f"definicion_{k}", v) for k, v in FINGERPRINT_DEFINITION.items()),
+        ("generado", report.generated_at.isoformat(sep=" ", timespec="seconds")),
+    ], columns=["clave", "valor"])
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        _sheet_frame(report.compliance).to_excel(writer, sheet_name="cumplimiento", index=False)
+        _sheet_frame(report.worst_days).to_excel(writer, sheet_name="peores_dias", index=False)
+        _sheet_frame(report.worst_intervals).to_excel(writer, sheet_name="peores_intervalos", index=False)
+        # two tables on a sheet: the first at the top, the second under a caption two rows below it
+        _two_tables(writer, "exclusiones", report.exclusions,
+                    "Cortes masivos declarados que tocan el mes", report.outages)
+        _two_tables(writer, "completitud", report.completeness,
+                    "Fuentes con problemas en el mes (data_quality_daily)", report.data_quality)
+        _two_tables(writer, "huella", fingerprint_rows,
+                    "Archivos de entrada (data_quality_files con primer evento <= fin de mes)", report.input_files)
+    return buffer.getvalue()
+
+
+def _two_tables(writer: pd.ExcelWriter, sheet: str, top: pd.DataFrame, caption: str, bottom: pd.DataFrame) -> None:
+    _sheet_frame(top).to_excel(writer, sheet_name=sheet, index=False)
+    caption_row = len(top) + 3  # 1-based: header + rows + one blank row
+    writer.sheets[sheet].cell(row=caption_row, column=1, value=caption)
+    _sheet_frame(bottom).to_excel(writer, sheet_name=sheet, index=False, startrow=caption_row)
