@@ -12,14 +12,17 @@ warnings.filterwarnings("ignore", message=".*backfill_policy.*")
 from dagster import (  # noqa: E402
     AssetSelection,
     Definitions,
+    RunRequest,
+    ScheduleEvaluationContext,
     build_schedule_from_partitioned_job,
     define_asset_job,
     in_process_executor,
+    schedule,
 )
 
 from assets.dbt import dbt_resource, warehouse_dbt_models  # noqa: E402
 from assets.raw import SOURCE_ASSETS, contract_config, raw_asterisk_queue_log  # noqa: E402
-from assets.reports import sla_audit_report  # noqa: E402
+from assets.reports import TIMEZONE, previous_month_partition, sla_audit_report  # noqa: E402
 from assets.resources import WarehouseResource  # noqa: E402
 from assets.sensors import landing_sensor  # noqa: E402
 from assets.serving import serving_database  # noqa: E402
@@ -45,11 +48,21 @@ nightly_schedule = build_schedule_from_partitioned_job(
     warehouse_job, hour_of_day=6, minute_of_hour=30, name="nightly_warehouse"
 )
 
+
+
+@schedule(job=sla_audit_report_job, cron_schedule="0 8 2 * *", execution_timezone=TIMEZONE)
+def monthly_audit_report(context: ScheduleEvaluationContext) -> RunRequest:
+    """On the 2nd at 08:00, after the nightly build has loaded the month's last day: the
+    previous month's audit report."""
+    key = previous_month_partition(context.scheduled_execution_time.date())
+    return RunRequest(run_key=key, partition_key=key)
+
+
 defs = Definitions(
     assets=[contract_config, raw_asterisk_queue_log, *SOURCE_ASSETS, warehouse_dbt_models, serving_database,
             sla_audit_report],
     jobs=[warehouse_job, sla_audit_report_job],
-    schedules=[nightly_schedule],
+    schedules=[nightly_schedule, monthly_audit_report],
     sensors=[landing_sensor],
     resources={
         "warehouse": WarehouseResource(),

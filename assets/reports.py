@@ -24,6 +24,11 @@ TIMEZONE = "America/Argentina/Buenos_Aires"
 monthly_partitions = MonthlyPartitionsDefinition(start_date="2013-06-01", timezone=TIMEZONE, end_offset=1)
 
 
+def previous_month_partition(day: dt.date) -> str:
+    """The partition key of the month before `day`'s month."""
+    return (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1).isoformat()
+
+
 def reports_dir() -> Path:
     """SLA_REPORTS_DIR, default data/reports; relative paths against the project root."""
     path = Path(os.environ.get("SLA_REPORTS_DIR") or "data/reports")

@@ -52,3 +52,15 @@ def test_sensor_requests_the_days_of_new_files_then_skips(tmp_path, monkeypatch)
     assert first.tags["dagster/asset_partition_range_end"] == "2024-03-02"
     again = sensor(build_sensor_context(cursor=context.cursor))
     assert isinstance(again, SkipReason)
+
+
+def test_the_monthly_audit_schedule_asks_for_the_previous_month():
+    import datetime as dt
+
+    from dagster import build_schedule_context
+
+    from assets.definitions import monthly_audit_report
+
+    context = build_schedule_context(scheduled_execution_time=dt.datetime(2026, 1, 2, 8, 0))
+    request = monthly_audit_report(context)
+    assert request.partition_key == "2025-12-01"
