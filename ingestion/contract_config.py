@@ -304,6 +304,10 @@ def load_config(path: Path) -> ContractConfig:
 def write_config_tables(con: duckdb.DuckDBPyConnection, config: ContractConfig) -> None:
     from ingestion.business_calendar import calendar_rows  # it imports this module
     """Replace raw.contract_lines / raw.contract_queues with the file's content."""
+    # the versioned tables are wholly derived from the file: recreate them, so a warehouse
+    # built by an earlier release gets their current columns
+    for table in ("contract_versions", "contract_terms", "contract_staffing", "contract_penalties"):
+        con.execute(f"drop table if exists raw.{table}")
     ensure_raw_schema(con)
     con.execute("begin transaction")
     try:
@@ -373,8 +377,9 @@ def _write_terms(con: duckdb.DuckDBPyConnection, config: ContractConfig) -> None
              t.target, t.period, t.denominator, t.outage_exclusion, t.effective_from, t.effective_to,
              t.penalty_percent_per_point, t.penalty_cap_percent, t.assumption] for t in terms.terms])
     if terms.staffing:
-        con.executemany("insert into raw.contract_staffing values (?, ?, ?, ?, ?, ?, ?)", [
-            [b.line_code, b.effective_from, b.effective_to, b.weekday, b.band_from, b.band_to, b.positions]
+        con.executemany("insert into raw.contract_staffing values (?, ?, ?, ?, ?, ?, ?, ?)", [
+            [b.line_code, b.effective_from, b.effective_to, b.weekday, b.band_from, b.band_to, b.positions,
+             b.holidays_owed]
             for b in terms.staffing])
     if terms.penalties:
         con.executemany("insert into raw.contract_penalties values (?, ?, ?, ?, ?)", [

@@ -96,6 +96,7 @@ class StaffingBand:
     band_from: str  # 'HH:MM' local
     band_to: str
     positions: int
+    holidays_owed: bool = False
 
 
 @dataclass(frozen=True)
@@ -332,8 +333,12 @@ def _staffing(path: Path, raw, lines: dict, versions) -> tuple[StaffingBand, ...
         periods = []
         for i, entry in enumerate(entries):
             where = f"staffing.{line_code}[{i}]"
-            if not isinstance(entry, dict) or set(entry) - {"effective_from", "effective_to", "bands"}:
-                raise _fail(path, where, "expected effective_from, effective_to and bands", "see config/contract.yml")
+            if not isinstance(entry, dict) or set(entry) - {"effective_from", "effective_to", "bands", "holidays_owed"}:
+                raise _fail(path, where, "expected effective_from, effective_to, holidays_owed and bands",
+                            "see config/contract.yml")
+            if not isinstance(entry.get("holidays_owed", False), bool):
+                raise _fail(path, f"{where}.holidays_owed", f"expected true or false, found {entry['holidays_owed']!r}",
+                            "write false (no positions owed on national holidays) or true")
             start = _month_start(path, f"{where}.effective_from", entry.get("effective_from"))
             _in_version(path, f"{where}.effective_from", start, versions)
             end = (_month_start(path, f"{where}.effective_to", entry["effective_to"])
@@ -362,7 +367,8 @@ def _staffing(path: Path, raw, lines: dict, versions) -> tuple[StaffingBand, ...
                             raise _fail(path, f"{bwhere}.from", f"band {band_from}-{band_to} overlaps "
                                         f"{other_from}-{other_to} on {_WEEKDAYS[day]}", "make the bands disjoint")
                     owed.setdefault(day, []).append((band_from, band_to))
-                    bands.append(StaffingBand(line_code, start, end, day, band_from, band_to, positions))
+                    bands.append(StaffingBand(line_code, start, end, day, band_from, band_to, positions,
+                                              entry.get("holidays_owed", False)))
     return tuple(bands)
 
 

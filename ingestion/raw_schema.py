@@ -134,6 +134,7 @@ create table if not exists raw.contract_staffing (
     band_from       varchar not null,   -- 'HH:MM' local
     band_to         varchar not null,
     positions       integer not null,
+    holidays_owed   boolean not null,   -- positions owed on national holidays too
     primary key (line_code, effective_from, weekday, band_from)
 );
 

@@ -17,8 +17,15 @@ bands as (
 
 ),
 
+calendar as (
+
+    select * from {{ ref('stg_contract__business_calendar') }}
+
+),
+
 -- positions owed in the interval: the peak-hour band of the staffing entry in force that
--- month that holds the interval's start (none outside the bands)
+-- month that holds the interval's start (none outside the bands, nor on national holidays
+-- unless the entry says they are owed)
 owed as (
 
     select
@@ -26,6 +33,8 @@ owed as (
         intervals.interval_start,
         coalesce(sum(bands.positions), 0) as contracted_positions
     from intervals
+    left join calendar
+        on intervals.line_code = calendar.line_code and intervals.report_date = calendar.day
     left join bands
         on
             intervals.line_code = bands.line_code
@@ -34,6 +43,7 @@ owed as (
             and isodow(intervals.interval_start) - 1 = bands.weekday
             and intervals.interval_start::time >= bands.band_from
             and intervals.interval_start::time < bands.band_to
+            and (bands.holidays_owed or calendar.holiday_name is null)
     group by intervals.line_code, intervals.interval_start
 
 ),

@@ -15,7 +15,8 @@ final as (
         weekday,
         cast(band_from as time) as band_from,
         case when band_to = '24:00' then time '23:59:59.999999' else cast(band_to as time) end as band_to,
-        positions
+        positions,
+        holidays_owed
     from source
 
 )
