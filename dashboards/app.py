@@ -23,6 +23,11 @@ page = st.navigation(
             icon=":material/dashboard:",
             default=True,
         ),
+        st.Page(
+            "app_pages/cumplimiento.py",
+            title="Cumplimiento SLA",
+            icon=":material/gavel:",
+        ),
     ]
 )
 page.run()

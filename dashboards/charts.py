@@ -9,7 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboards.formatting import fmt_int, fmt_pct_target, is_missing
+from dashboards.formatting import (
+    fmt_int,
+    fmt_pct_target,
+    fmt_term_target,
+    is_missing,
+)
 
 OFFERED_COLOR = "#9db4d3"
 ANSWERED_COLOR = "#1f4e8c"
@@ -222,3 +227,164 @@ def backlog_age_chart(stock: Mapping[str, Any]) -> go.Figure:
         tickformat=",d",
     )
     return fig
+
+
+# ---------------------------------------------------------------- SLA compliance
+
+MET_COLOR = ANSWERED_COLOR
+MISSED_COLOR = "#e53935"
+RAW_COLOR = SL_COLOR
+SLA_DAY_AXIS_TITLE = "Día"
+
+
+def sla_daily_chart(
+    daily: pd.DataFrame,
+    *,
+    target: float | None,
+    comparison: str | None,
+    unit: str | None,
+) -> go.Figure:
+    """One contract term by day: the adjusted value (without declared massive
+    outages) as bars, blue on days that meet the target and red on days that
+    miss it, the raw value as markers and the target as a dashed line. Shares
+    are in %, on 0-100 % when they must reach the target and from 0 up to the
+    data when they must stay under it.
+
+    `daily` needs report_date, raw_value, adjusted_value and is_met (null on a
+    day without adjusted volume); values are shares (shown in %) or seconds.
+    """
+    df = daily.sort_values("report_date")
+    return _sla_figure(
+        df,
+        x=pd.to_datetime(df["report_date"]),
+        x_title=SLA_DAY_AXIS_TITLE,
+        tickformat="%d/%m",
+        hoverformat="%d/%m/%Y",
+        period=pd.Timedelta(days=1),
+        target=target,
+        comparison=comparison,
+        unit=unit,
+        dtick="D1" if len(df) <= 16 else None,
+    )
+
+
+def sla_interval_chart(
+    intervals: pd.DataFrame,
+    *,
+    target: float | None,
+    comparison: str | None,
+    unit: str | None,
+) -> go.Figure:
+    """One contract term by 30-minute interval of a day, drawn like
+    `sla_daily_chart`; `intervals` needs interval_start instead of report_date."""
+    df = intervals.sort_values("interval_start")
+    return _sla_figure(
+        df,
+        x=pd.to_datetime(df["interval_start"]),
+        x_title=INTERVAL_AXIS_TITLE,
+        tickformat="%H:%M",
+        hoverformat="%H:%M",
+        period=pd.Timedelta(minutes=30),
+        target=target,
+        comparison=comparison,
+        unit=unit,
+        # every interval labelled when a few are busy; Plotly picks otherwise
+        dtick=30 * 60 * 1000 if len(df) <= 16 else None,
+    )
+
+
+def _sla_scale(unit: str | None) -> tuple[float, str, str]:
+    """Factor to plot a value, its hover format and the axis title."""
+    if unit == "share":
+        return 100.0, "%{y:.1f} %", "%"
+    if unit == "seconds":
+        return 1.0, "%{y:.1f} s", "Segundos"
+    return 1.0, "%{y:.1f}", "Valor"
+
+
+def _sla_figure(
+    df: pd.DataFrame,
+    *,
+    x: pd.Series,
+    x_title: str,
+    tickformat: str,
+    hoverformat: str,
+    period: pd.Timedelta,
+    target: float | None,
+    comparison: str | None,
+    unit: str | None,
+    dtick: str | int | None = None,
+) -> go.Figure:
+    factor, hover, y_title = _sla_scale(unit)
+    adjusted = df["adjusted_value"].astype("float64") * factor
+    raw = df["raw_value"].astype("float64") * factor
+    met = df["is_met"].astype("object")
+    fig = go.Figure()
+    # Two bar traces rather than one with per-bar colours, so that the legend
+    # says what red means; each period is in one of them only. An explicit width
+    # (ms on a date axis): each trace would otherwise size its bars on its own
+    # spacing, and two missed days apart would hide the met day between them.
+    width = period.total_seconds() * 1000 * 0.8
+    for name, color, keep in (
+        ("Ajustado: cumple", MET_COLOR, met.map(lambda v: not is_missing(v) and bool(v))),
+        ("Ajustado: no cumple", MISSED_COLOR, met.map(lambda v: not is_missing(v) and not v)),
+    ):
+        keep = keep.astype(bool).to_numpy()
+        fig.add_trace(
+            go.Bar(
+                x=x[keep],
+                y=adjusted[keep],
+                name=name,
+                marker_color=color,
+                width=width,
+                hovertemplate=f"{hover}<extra>{name}</extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=raw,
+            name="Bruto",
+            mode="markers",
+            marker={"color": RAW_COLOR, "size": 9, "symbol": "diamond"},
+            hovertemplate=f"{hover}<extra>Bruto</extra>",
+        )
+    )
+    if not is_missing(target) and len(df):
+        # Half a period beyond the first and last bars, so the line spans them.
+        fig.add_trace(
+            go.Scatter(
+                x=[x.iloc[0] - period / 2, x.iloc[-1] + period / 2],
+                y=[target * factor] * 2,
+                name=f"Objetivo {fmt_term_target(target, comparison, unit)}",
+                mode="lines",
+                line={"color": TARGET_COLOR, "dash": "dash", "width": 1.5},
+                hoverinfo="skip",
+            )
+        )
+    fig.update_layout(
+        barmode="overlay",
+        separators=",.",
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=340,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        hovermode="x unified",
+    )
+    fig.update_xaxes(
+        title_text=x_title, tickformat=tickformat, hoverformat=hoverformat, dtick=dtick
+    )
+    if unit == "share" and comparison == "at_least":
+        fig.update_yaxes(
+            title_text=y_title,
+            range=[0, 100],
+            tickmode="array",
+            tickvals=list(range(0, 101, 20)),
+            ticktext=[f"{v} %" for v in range(0, 101, 20)],
+        )
+    elif unit == "share":
+        # Shares that must stay low (abandons: 5 %) would be flat on 0-100 %.
+        fig.update_yaxes(title_text=y_title, rangemode="tozero", ticksuffix=" %")
+    else:
+        fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    return fig
+

@@ -86,3 +86,127 @@ def fmt_date(day: dt.date) -> str:
 def fmt_long_date(day: dt.date) -> str:
     """'lunes 03/11/2025'"""
     return f"{_WEEKDAYS[day.weekday()]} {fmt_date(day)}"
+
+
+# ---------------------------------------------------------------- SLA compliance
+
+_MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+# sla_compliance_*.comparison
+COMPARISON_SIGNS = {"at_least": "≥", "at_most": "≤"}
+MET, NOT_MET, NO_VOLUME = "Cumple", "No cumple", "Sin volumen"
+
+
+def fmt_month(month: dt.date) -> str:
+    """date(2025, 10, 1) -> 'octubre 2025'"""
+    return f"{_MONTHS[month.month - 1]} {month.year}"
+
+
+def fmt_decimal(value: Any, decimals: int = 1) -> str:
+    """A number with thousands dots and `decimals` decimals, shown as a whole
+    number when it is one: 33.75 -> '33,8', 1200.0 -> '1.200'."""
+    if is_missing(value):
+        return MISSING
+    if abs(value - round(value)) < 1e-9:
+        return fmt_int(value)
+    return _spanish(f"{value:,.{decimals}f}")
+
+
+def fmt_percent_value(percent: Any, decimals: int = 1) -> str:
+    """A figure already in percent (penalties: % of the monthly invoice):
+    3.5 -> '3,5 %'."""
+    if is_missing(percent):
+        return MISSING
+    return _spanish(f"{percent:,.{decimals}f}") + " %"
+
+
+def fmt_number(value: Any, decimals: int = 1) -> str:
+    """A number with thousands dots and always `decimals` decimals: 33.0 -> '33,0'."""
+    if is_missing(value):
+        return MISSING
+    return _spanish(f"{value:,.{decimals}f}")
+
+
+def fmt_term_value(value: Any, unit: str | None) -> str:
+    """A contract term's value by its unit: share 0.805 -> '80,5 %', seconds
+    33.75 -> '33,8 s' (one decimal, so 30,4 s does not read as the 30 s target)."""
+    if is_missing(value):
+        return MISSING
+    if unit == "share":
+        return fmt_pct(value)
+    if unit == "seconds":
+        return fmt_number(value) + " s"
+    return fmt_number(value)
+
+
+def fmt_term_target(target: Any, comparison: str | None, unit: str | None) -> str:
+    """'≥ 80,0 %', '≤ 5,0 %', '≤ 30 s' (seconds: whole unless the contract says otherwise)."""
+    if is_missing(target):
+        return MISSING
+    if unit == "share":
+        text = fmt_pct(target)
+    else:
+        text = fmt_decimal(target) + (" s" if unit == "seconds" else "")
+    sign = COMPARISON_SIGNS.get(comparison or "")
+    return f"{sign} {text}" if sign else text
+
+
+def fmt_term_margin(margin: Any, unit: str | None) -> str:
+    """Margin over the target, positive = better: '+2,0 pp' for shares,
+    '-3,0 s' for seconds. The sign follows the unrounded value."""
+    if is_missing(margin):
+        return MISSING
+    if unit == "share":
+        return fmt_signed_pp(margin)
+    suffix = " s" if unit == "seconds" else ""
+    return _sign(margin) + fmt_number(abs(margin)) + suffix
+
+
+def fmt_compliance(is_met: Any) -> str:
+    """is_met -> 'Cumple' / 'No cumple'; null (no volume) -> 'Sin volumen'."""
+    if is_missing(is_met):
+        return NO_VOLUME
+    return MET if is_met else NOT_MET
+
+
+def fmt_datetime(value: Any) -> str:
+    """'02/10/2025 09:31:05'"""
+    if is_missing(value):
+        return MISSING
+    return pd.Timestamp(value).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def fmt_time(value: Any) -> str:
+    """'09:30'"""
+    if is_missing(value):
+        return MISSING
+    return pd.Timestamp(value).strftime("%H:%M")
+
+
+def fmt_iso_dates(text: Any) -> str:
+    """Comma-separated ISO dates as Spanish dates: '2025-11-01,2025-11-02' ->
+    '01/11/2025, 02/11/2025'; '' or null -> ''. A part that is not a date is
+    kept as it is rather than failing the page."""
+    if is_missing(text):
+        return ""
+    out = []
+    for part in (p.strip() for p in str(text).split(",")):
+        if not part:
+            continue
+        try:
+            out.append(fmt_date(dt.date.fromisoformat(part)))
+        except ValueError:
+            out.append(part)
+    return ", ".join(out)

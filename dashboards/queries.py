@@ -15,7 +15,8 @@ constants of this module; values are always bound parameters.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
@@ -454,3 +455,363 @@ def _published_at(db_path: str, version: tuple[int, int, int]) -> str | None:
         # Freshness is a nicety: an odd publish_log must not break the page.
         return None
     return row[0]["at"] if row else None
+
+
+# ---------------------------------------------------------------- SLA compliance
+#
+# The compliance marts (sla_compliance_monthly / _daily / _interval, fct_sla_units)
+# may not be in an older serving copy: `sla_tables` says which are, and the
+# "Cumplimiento SLA" page tells the user instead of failing.
+
+SLA_MONTHLY = "sla_compliance_monthly"
+SLA_DAILY = "sla_compliance_daily"
+SLA_INTERVAL = "sla_compliance_interval"
+SLA_UNITS = "fct_sla_units"
+SLA_TABLES = (SLA_MONTHLY, SLA_DAILY, SLA_INTERVAL, SLA_UNITS)
+# Units shown at most in the drill-down to calls, cases or interactions.
+SLA_UNIT_LIMIT = 500
+# Display order of the terms of a line (sla_compliance_monthly.metric).
+SLA_METRICS = (
+    "service_level",
+    "abandon_rate",
+    "average_speed_of_answer",
+    "staffed_positions",
+    "contact_rate",
+    "retention_rate",
+    "resolution_within_target",
+    "first_response_within_target",
+)
+SLA_MONTHLY_COLUMNS = {
+    "compliance_key": "VARCHAR",
+    "line_name": "VARCHAR",
+    "direction": "VARCHAR",
+    "term_code": "VARCHAR",
+    "term_name": "VARCHAR",
+    "metric": "VARCHAR",
+    "unit": "VARCHAR",
+    "comparison": "VARCHAR",
+    "threshold": "DOUBLE",
+    "threshold_unit": "VARCHAR",
+    "target": "DOUBLE",
+    "outage_exclusion": "BOOLEAN",
+    "contract_version": "VARCHAR",
+    "raw_numerator": "DOUBLE",
+    "raw_denominator": "DOUBLE",
+    "raw_value": "DOUBLE",
+    "excluded_units": "BIGINT",
+    "adjusted_numerator": "DOUBLE",
+    "adjusted_denominator": "DOUBLE",
+    "adjusted_value": "DOUBLE",
+    "volume": "BIGINT",
+    "is_met": "BOOLEAN",
+    "margin": "DOUBLE",
+    "shortfall_points": "DOUBLE",
+    "penalty_percent": "DOUBLE",
+    "penalty_cap_percent": "DOUBLE",
+    "line_penalty_cap_percent": "DOUBLE",
+    "line_penalty_percent": "DOUBLE",
+    "is_certifiable": "BOOLEAN",
+    "days_without_data": "VARCHAR",
+    "days_with_rejects": "VARCHAR",
+    "completeness_note": "VARCHAR",
+}
+# Shared by sla_compliance_daily and sla_compliance_interval.
+SLA_PERIOD_COLUMNS = {
+    "term_name": "VARCHAR",
+    "unit": "VARCHAR",
+    "comparison": "VARCHAR",
+    "target": "DOUBLE",
+    "raw_numerator": "DOUBLE",
+    "raw_denominator": "DOUBLE",
+    "raw_value": "DOUBLE",
+    "excluded_units": "BIGINT",
+    "adjusted_numerator": "DOUBLE",
+    "adjusted_denominator": "DOUBLE",
+    "adjusted_value": "DOUBLE",
+    "is_met": "BOOLEAN",
+    "margin": "DOUBLE",
+}
+SLA_UNIT_COLUMNS = {
+    "unit_kind": "VARCHAR",
+    "unit_key": "VARCHAR",
+    "interval_start": "TIMESTAMP",
+    "numerator": "DOUBLE",
+    "denominator": "DOUBLE",
+    "is_excluded": "BOOLEAN",
+    "outage_id": "VARCHAR",
+}
+# The detail behind each unit_kind: table, key column, {column: (alias, type)}.
+# Aliases keep apart the columns two tables share (created_at_local, outcome...).
+SLA_UNIT_DETAILS = {
+    "call": (
+        "fct_calls",
+        "call_key",
+        {
+            "entered_at_local": ("call_entered_at_local", "TIMESTAMP"),
+            "queue_name": ("call_queue_name", "VARCHAR"),
+            "wait_seconds": ("call_wait_seconds", "DOUBLE"),
+            "outcome": ("call_outcome", "VARCHAR"),
+            "agent": ("call_agent", "VARCHAR"),
+        },
+    ),
+    "case": (
+        "fct_cases",
+        "case_key",
+        {
+            "created_at_local": ("case_created_at_local", "TIMESTAMP"),
+            "motive": ("case_motive", "VARCHAR"),
+            "first_response_business_seconds": (
+                "case_first_response_business_seconds",
+                "DOUBLE",
+            ),
+            "resolution_business_seconds": ("case_resolution_business_seconds", "DOUBLE"),
+            "status": ("case_status", "VARCHAR"),
+        },
+    ),
+    "interaction": (
+        "fct_social_interactions",
+        "interaction_key",
+        {
+            "platform": ("interaction_platform", "VARCHAR"),
+            "created_at_local": ("interaction_created_at_local", "TIMESTAMP"),
+            "influence_tier": ("interaction_influence_tier", "VARCHAR"),
+            "first_response_business_seconds": (
+                "interaction_first_response_business_seconds",
+                "DOUBLE",
+            ),
+        },
+    ),
+}
+
+
+def serving_version() -> tuple[str, tuple[int, int, int]]:
+    """The serving file's path and identity (inode, mtime, size): a key for
+    anything derived from one publication (the audit report in session state)."""
+    return _db_key()
+
+
+@contextmanager
+def serving_connection() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the serving copy, closed on exit (for the
+    audit report builder, which runs its own queries)."""
+    path, _ = _db_key()
+    try:
+        con = duckdb.connect(path, read_only=True)
+    except duckdb.IOException as exc:
+        raise ServingUnavailable(str(exc)) from exc
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def sla_tables() -> set[str]:
+    """Which of the SLA compliance marts the serving copy holds."""
+    schema = _schema(*_db_key())
+    return {t for t in SLA_TABLES if t in schema}
+
+
+def sla_months() -> list[dict[str, Any]]:
+    """Months of sla_compliance_monthly, latest first: report_month (a date, the
+    first of the month) and is_certifiable (every row of the month is)."""
+    return _sla_months(*_db_key())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _sla_months(db_path: str, version: tuple[int, int, int]) -> list[dict[str, Any]]:
+    schema = _schema(db_path, version)
+    cols = _columns(schema, SLA_MONTHLY, {"is_certifiable": "BOOLEAN"})
+    sql = f"""
+        SELECT report_month, bool_and(coalesce(is_certifiable, false)) AS is_certifiable
+        FROM (SELECT report_month, {cols} FROM {SLA_MONTHLY})
+        GROUP BY report_month
+        ORDER BY report_month DESC
+    """
+    rows = _records(_fetch(db_path, sql))
+    for row in rows:
+        row["report_month"] = _as_date(row["report_month"])
+    return rows
+
+
+def default_sla_month(months: list[dict[str, Any]]) -> dt.date | None:
+    """The latest complete month (all its rows certifiable), else the latest
+    month; None without months. `months` as returned by `sla_months`."""
+    if not months:
+        return None
+    ordered = sorted(months, key=lambda m: m["report_month"], reverse=True)
+    complete = [m for m in ordered if m["is_certifiable"]]
+    return (complete or ordered)[0]["report_month"]
+
+
+def sla_lines() -> list[dict[str, Any]]:
+    """Lines of sla_compliance_monthly (any month): line_code, line_name (the
+    latest) and direction, in the Resumen order (by family, then code)."""
+    return _sla_lines(*_db_key())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _sla_lines(db_path: str, version: tuple[int, int, int]) -> list[dict[str, Any]]:
+    schema = _schema(db_path, version)
+    cols = _columns(schema, SLA_MONTHLY, {"line_name": "VARCHAR", "direction": "VARCHAR"})
+    sql = f"""
+        SELECT * FROM (
+            SELECT line_code,
+                   coalesce(arg_max(line_name, report_month), line_code) AS line_name,
+                   arg_max(direction, report_month) AS direction
+            FROM (SELECT line_code, report_month, {cols} FROM {SLA_MONTHLY})
+            GROUP BY line_code
+        )
+        ORDER BY coalesce(list_position($directions, direction), len($directions) + 1),
+                 line_code
+    """
+    return _records(_fetch(db_path, sql, {"directions": list(DIRECTIONS)}))
+
+
+def sla_terms(month: dt.date) -> pd.DataFrame:
+    """The month's rows of sla_compliance_monthly (columns SLA_MONTHLY_COLUMNS plus
+    line_code and report_month), lines in the Resumen order, each line's terms
+    in SLA_METRICS order."""
+    return _sla_terms(*_db_key(), month)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _sla_terms(
+    db_path: str, version: tuple[int, int, int], month: dt.date
+) -> pd.DataFrame:
+    schema = _schema(db_path, version)
+    sql = f"""
+        SELECT line_code, report_month, {_columns(schema, SLA_MONTHLY, SLA_MONTHLY_COLUMNS)}
+        FROM {SLA_MONTHLY}
+        WHERE report_month = $month
+        ORDER BY coalesce(list_position($directions, direction), len($directions) + 1),
+                 line_code,
+                 coalesce(list_position($metrics, metric), len($metrics) + 1),
+                 term_code
+    """
+    params = {"month": month, "directions": list(DIRECTIONS), "metrics": list(SLA_METRICS)}
+    return _fetch(db_path, sql, params)
+
+
+def sla_daily(month: dt.date, line_code: str, term_code: str) -> pd.DataFrame:
+    """One term's days of the month (sla_compliance_daily: days with volume),
+    by report_date; empty when the serving copy lacks the mart."""
+    return _sla_daily(*_db_key(), month, line_code, term_code)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _sla_daily(
+    db_path: str,
+    version: tuple[int, int, int],
+    month: dt.date,
+    line_code: str,
+    term_code: str,
+) -> pd.DataFrame:
+    schema = _schema(db_path, version)
+    if SLA_DAILY not in schema:
+        return pd.DataFrame(columns=["report_date", *SLA_PERIOD_COLUMNS])
+    sql = f"""
+        SELECT report_date, {_columns(schema, SLA_DAILY, SLA_PERIOD_COLUMNS)}
+        FROM {SLA_DAILY}
+        WHERE report_month = $month AND line_code = $line AND term_code = $term
+        ORDER BY report_date
+    """
+    params = {"month": month, "line": line_code, "term": term_code}
+    return _fetch(db_path, sql, params)
+
+
+def sla_intervals(day: dt.date, line_code: str, term_code: str) -> pd.DataFrame:
+    """One term's 30-minute intervals of a day (sla_compliance_interval:
+    intervals with volume), by interval_start; empty without the mart."""
+    return _sla_intervals(*_db_key(), day, line_code, term_code)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _sla_intervals(
+    db_path: str,
+    version: tuple[int, int, int],
+    day: dt.date,
+    line_code: str,
+    term_code: str,
+) -> pd.DataFrame:
+    schema = _schema(db_path, version)
+    if SLA_INTERVAL not in schema:
+        return pd.DataFrame(columns=["interval_start", *SLA_PERIOD_COLUMNS])
+    sql = f"""
+        SELECT interval_start, {_columns(schema, SLA_INTERVAL, SLA_PERIOD_COLUMNS)}
+        FROM {SLA_INTERVAL}
+        WHERE report_date = $day AND line_code = $line AND term_code = $term
+        ORDER BY interval_start
+    """
+    return _fetch(db_path, sql, {"day": day, "line": line_code, "term": term_code})
+
+
+def sla_units(
+    line_code: str,
+    term_code: str,
+    day: dt.date,
+    interval_start: dt.datetime | None = None,
+    limit: int = SLA_UNIT_LIMIT,
+) -> tuple[pd.DataFrame, int]:
+    """The units (fct_sla_units) of one term behind a day, or one of its
+    intervals, with the detail of each unit_kind from fct_calls, fct_cases or
+    fct_social_interactions (columns aliased as in SLA_UNIT_DETAILS, null for
+    other kinds), in time order; at most `limit` rows. Returns the rows and how
+    many units there are in all."""
+    df = _sla_units(*_db_key(), line_code, term_code, day, interval_start, limit)
+    total = int(df["total_units"].iloc[0]) if len(df) else 0
+    return df.drop(columns="total_units"), total
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _sla_units(
+    db_path: str,
+    version: tuple[int, int, int],
+    line_code: str,
+    term_code: str,
+    day: dt.date,
+    interval_start: dt.datetime | None,
+    limit: int,
+) -> pd.DataFrame:
+    schema = _schema(db_path, version)
+    aliases = [alias for _, _, cols in SLA_UNIT_DETAILS.values() for alias, _ in cols.values()]
+    if SLA_UNITS not in schema:
+        return pd.DataFrame(columns=["report_date", *SLA_UNIT_COLUMNS, *aliases, "total_units"])
+    params: dict[str, Any] = {"line": line_code, "term": term_code, "day": day, "limit": limit}
+    joins, times = [], []
+    for i, (kind, (table, key, cols)) in enumerate(SLA_UNIT_DETAILS.items()):
+        wanted = {key: "VARCHAR", **{c: sql_type for c, (_, sql_type) in cols.items()}}
+        select = ", ".join(
+            f"{name} AS {alias}"
+            for name, alias in [(key, "detail_key")]
+            + [(c, alias) for c, (alias, _) in cols.items()]
+        )
+        # A table the copy lacks is one row of NULLs that matches nothing.
+        source = f"FROM {table}" if table in schema else ""
+        joins.append(
+            f"LEFT JOIN (SELECT {select} FROM (SELECT {_columns(schema, table, wanted)} {source}))"
+            f" AS d{i} ON u.unit_kind = $kind{i} AND d{i}.detail_key = u.unit_key"
+        )
+        params[f"kind{i}"] = kind
+        times.append(next(f"d{i}.{alias}" for alias, sql_type in cols.values() if sql_type == "TIMESTAMP"))
+    detail = ", ".join(
+        f"d{i}.{alias}"
+        for i, (_, _, cols) in enumerate(SLA_UNIT_DETAILS.values())
+        for alias, _ in cols.values()
+    )
+    where = "line_code = $line AND term_code = $term AND report_date = $day"
+    if interval_start is not None:
+        where += " AND interval_start = $interval"
+        params["interval"] = pd.Timestamp(interval_start).to_pydatetime()
+    sql = f"""
+        WITH u AS (
+            SELECT report_date, {_columns(schema, SLA_UNITS, SLA_UNIT_COLUMNS)}
+            FROM {SLA_UNITS}
+            WHERE {where}
+        )
+        SELECT u.*, {detail}, count(*) OVER () AS total_units
+        FROM u
+        {" ".join(joins)}
+        ORDER BY coalesce({", ".join(times)}, u.interval_start), u.unit_key
+        LIMIT $limit
+    """
+    return _fetch(db_path, sql, params)

@@ -189,3 +189,47 @@ def _check_resumen(driver: webdriver.Chrome, url: str, tmp_path: Path) -> None:
     assert "Traceback" not in body
     assert (tmp_path / "resumen.png").stat().st_size > 0
     print(f"screenshot: {tmp_path / 'resumen.png'}")
+
+
+
+def test_cumplimiento_renders_in_chromium(tmp_path):
+    """The "Cumplimiento SLA" page over a serving copy with the SLA marts: its
+    table of contract terms and the daily chart of the drill-down."""
+    from tests import sla_dashboard_fixtures as sfx
+
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.fail(
+            f"{CHROMIUM} or {CHROMEDRIVER} is missing: run `make test`, which installs "
+            "Debian's chromium and chromium-driver packages."
+        )
+    expected = sfx.EXPECTED_TERMS[sfx.OCTOBER]
+    with streamlit_app(tmp_path) as url, chromium(tmp_path) as driver:
+        # streamlit_app serves tmp_path/serving.duckdb: add the marts before any page opens.
+        sfx.add_sla_marts(tmp_path / "serving.duckdb")
+        driver.get(url + "/cumplimiento")
+
+        def rows(d) -> list[list[str]]:
+            tables = d.find_elements(By.CSS_SELECTOR, '[data-testid="stTable"]')
+            if len(tables) != 1:
+                return []
+            return [
+                [cell.text for cell in tr.find_elements(By.CSS_SELECTOR, "td, th")]
+                for tr in tables[0].find_elements(By.CSS_SELECTOR, "tbody tr")
+            ]
+
+        try:
+            WebDriverWait(driver, RENDER_TIMEOUT, poll_frequency=0.5).until(
+                lambda d: rows(d) == expected
+            )
+            WebDriverWait(driver, RENDER_TIMEOUT, poll_frequency=0.5).until(
+                lambda d: d.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .main-svg")
+            )
+        finally:
+            driver.save_screenshot(str(tmp_path / "cumplimiento.png"))
+        table = driver.find_element(By.CSS_SELECTOR, '[data-testid="stTable"]')
+        headers = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th")]
+        assert headers == sfx.TERM_HEADERS
+        body = driver.find_element(By.TAG_NAME, "body").text
+        assert "Cumplimiento SLA" in body
+        assert "Traceback" not in body
+        print(f"screenshot: {tmp_path / 'cumplimiento.png'}")
