@@ -183,11 +183,22 @@ def _line(path: Path, code: str, raw: dict) -> LineConfig:
         if not isinstance(limits, dict) or set(limits) - {"min_followers", "min_engagement"}:
             raise _fail(path, f"lines.{code}.influence_tiers.{tier}", "expected min_followers and/or "
                         "min_engagement", "write {min_followers: 1000, min_engagement: 10}")
+        for name, value in limits.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise _fail(path, f"lines.{code}.influence_tiers.{tier}.{name}", f"{value!r} is not a count",
+                            "write a whole number such as 1000")
     social = values.get("social_accounts") or {}
     for platform in social:
         if platform not in ("twitter", "facebook"):
             raise _fail(path, f"lines.{code}.social_accounts.{platform}", "unknown platform",
                         "use twitter or facebook")
+        if not isinstance(social[platform], list):
+            raise _fail(path, f"lines.{code}.social_accounts.{platform}", f"expected a list, found {social[platform]!r}",
+                        "write the accounts as a list: [TelecentroAR]")
+    for key in ("queues", "campaigns", "crm_queues", "otrs_queues"):
+        for item in values.get(key, []):
+            if not isinstance(item, str | int) or isinstance(item, bool):
+                raise _fail(path, f"lines.{code}.{key}", f"{item!r} is not a name", "write a list of names")
     queues = tuple(str(q) for q in values.get("queues", []))
     return LineConfig(
         code=code,
@@ -231,7 +242,9 @@ def _business_hours(path: Path, code: str, raw) -> dict | None:
                         f"use one of {', '.join(WEEKDAY_KEYS)}")
         try:
             start, end = (part.strip() for part in str(span).split("-"))
-            if not (len(start) == len(end) == 5 and "00:00" <= start < end <= "24:00"):
+            if not (len(start) == len(end) == 5 and "00:00" <= start < end <= "24:00"
+                    and all(t[:2].isdigit() and t[2] == ":" and t[3:].isdigit() and int(t[3:]) < 60
+                            for t in (start, end))):
                 raise ValueError
         except ValueError:
             raise _fail(path, f"lines.{code}.business_hours.{key}", f"{span!r} is not a time span",
@@ -260,6 +273,9 @@ def load_config(path: Path) -> ContractConfig:
         raise _fail(path, "lines", "missing or empty", "declare at least one line")
     lines = tuple(_line(path, str(code), spec) for code, spec in lines_raw.items())
     unmapped = str(raw.get("unmapped_line", "sin_mapear"))
+    if unmapped in lines_raw:
+        raise _fail(path, "unmapped_line", f"{unmapped!r} is a contract line: calls of unclaimed queues would "
+                    "be settled under its terms", "name a code that is not a line, e.g. sin_mapear")
     if unmapped not in {line.code for line in lines}:
         # Calls of queues no line claims are still reported, measured by the DESIGN.md §5
         # defaults (80/20, short abandon 5 s), with no contract target.

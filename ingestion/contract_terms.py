@@ -9,6 +9,7 @@ depend on which one SQL happened to pick.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,7 +138,7 @@ def _month_start(path: Path, key: str, value) -> dt.date:
 
 
 def _number(path: Path, key: str, value, *, share: bool = False, positive: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise _fail(path, key, f"expected a number, found {value!r}", "write a number such as 0.80 or 20")
     if share and not 0 <= value <= 1:
         raise _fail(path, key, f"{value} is not a share between 0 and 1", "write 0.80 for 80 %")
@@ -149,7 +150,8 @@ def _number(path: Path, key: str, value, *, share: bool = False, positive: bool 
 
 
 def _periods(path: Path, key: str, entries: list[tuple[dt.date, dt.date | None, str]],
-             ) -> list[dt.date | None]:
+             fix: str = "give each entry of the same key its own months: end the earlier one (effective_to) "
+                        "at or before the later one's effective_from") -> list[dt.date | None]:
     """The exclusive end of each (from, explicit to, key path) entry of one key, sorted by
     start; overlapping entries are an error."""
     ends: list[dt.date | None] = []
@@ -167,8 +169,7 @@ def _periods(path: Path, key: str, entries: list[tuple[dt.date, dt.date | None, 
                 raise _fail(path, f"{where}.effective_from",
                             f"overlapping effective dates for {key}: {start}..{explicit_end or 'open'} "
                             f"and {next_where} from {next_start}",
-                            "give each entry of the same key its own months: end the earlier one (effective_to) "
-                            "at or before the later one's effective_from")
+                            fix)
             resolved[index] = explicit_end or next_start
         else:
             resolved[index] = explicit_end
@@ -194,7 +195,8 @@ def _versions(path: Path, raw) -> tuple[Version, ...]:
     for name in names:
         if names.count(name) > 1:
             raise _fail(path, "versions", f"version {name!r} declared twice", "give each version its own name")
-    ends = _periods(path, "versions", [(start, None, where) for _, start, _, where in parsed])
+    ends = _periods(path, "versions", [(start, None, where) for _, start, _, where in parsed],
+                    fix="give each version its own effective_from")
     return tuple(sorted((Version(name, start, end, text) for (name, start, text, _), end in zip(parsed, ends)),
                         key=lambda v: v.effective_from))
 
@@ -254,11 +256,12 @@ def _terms(path: Path, raw, lines: dict, versions) -> tuple[Term, ...]:
                 raise _fail(path, f"{where}.{threshold_key}", "missing", f"add {threshold_key}")
             elif metric_name == "resolution_within_target" and not (line.motives or line.resolution_target_business_hours):
                 raise _fail(path, f"{where}.threshold_business_hours", "missing, and the line has no motive targets",
-                            "add threshold_business_hours or lines.<line>.motives")
+                            f"add threshold_business_hours, lines.{line_code}.motives or "
+                            f"lines.{line_code}.resolution_target_business_hours")
             elif metric_name == "first_response_within_target" and line.direction == "social" \
                     and not line.first_response_target_minutes:
                 raise _fail(path, f"{where}.threshold_minutes", "missing, and the line has no tier targets",
-                            "add threshold_minutes or lines.<line>.first_response_target_minutes")
+                            f"add threshold_minutes or lines.{line_code}.first_response_target_minutes")
             elif metric_name == "first_response_within_target" and line.direction == "backoffice":
                 if line.first_response_target_business_hours is None:
                     raise _fail(path, f"{where}.threshold_business_hours", "missing",
@@ -335,7 +338,7 @@ def _staffing(path: Path, raw, lines: dict, versions) -> tuple[StaffingBand, ...
             where = f"staffing.{line_code}[{i}]"
             if not isinstance(entry, dict) or set(entry) - {"effective_from", "effective_to", "bands", "holidays_owed"}:
                 raise _fail(path, where, "expected effective_from, effective_to, holidays_owed and bands",
-                            "see config/contract.yml")
+                            "see docs/contract_defaults.md")
             if not isinstance(entry.get("holidays_owed", False), bool):
                 raise _fail(path, f"{where}.holidays_owed", f"expected true or false, found {entry['holidays_owed']!r}",
                             "write false (no positions owed on national holidays) or true")
@@ -382,7 +385,7 @@ def _penalties(path: Path, raw, versions) -> tuple[PenaltyRule, ...]:
     for i, entry in enumerate(raw):
         where = f"penalties[{i}]"
         if not isinstance(entry, dict):
-            raise _fail(path, where, "expected a mapping", "see config/contract.yml")
+            raise _fail(path, where, "expected a mapping", "see docs/contract_defaults.md")
         for key in entry:
             if key not in keys:
                 raise _fail(path, f"{where}.{key}", "unknown setting", f"use one of {', '.join(sorted(keys))}")
@@ -405,8 +408,9 @@ def load_terms(path: Path, raw: dict, lines: dict) -> ContractTerms:
     versions = _versions(path, raw.get("versions"))
     terms = _terms(path, raw.get("terms"), lines, versions)
     staffing = _staffing(path, raw.get("staffing"), lines, versions)
-    for term in terms:
-        if term.metric == "staffed_positions" and not any(b.line_code == term.line_code for b in staffing):
-            raise _fail(path, f"terms.{term.line_code}", "staffed_positions needs the positions owed",
-                        f"add staffing.{term.line_code} with its peak-hour bands")
+    for line_code, entries in (raw.get("terms") or {}).items():
+        for i, entry in enumerate(entries):
+            if entry.get("metric") == "staffed_positions" and not any(b.line_code == str(line_code) for b in staffing):
+                raise _fail(path, f"terms.{line_code}[{i}].metric", "staffed_positions needs the positions owed",
+                            f"add staffing.{line_code} with its peak-hour bands")
     return ContractTerms(versions, terms, staffing, _penalties(path, raw.get("penalties"), versions))

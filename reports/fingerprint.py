@@ -36,6 +36,11 @@ CODE_GLOBS = (
     "staffing/**/*.py",
     "reports/**/*.py",
     "reports/templates/*",
+    # column mappings decide outcomes (answered, retained...); the lock pins `holidays`,
+    # whose calendar decides business hours
+    "config/crm_mappings/*.yml",
+    "config/call_detail_mappings/*.yml",
+    "uv.lock",
 )
 
 

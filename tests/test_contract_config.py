@@ -71,6 +71,15 @@ def test_the_shipped_contract_file_loads():
          "whole number"),
         (lambda d: d["penalties"][0].pop("line_cap_percent"), "penalties[0].line_cap_percent", "missing"),
         (lambda d: d["versions"].append(dict(d["versions"][0])), "versions", "declared twice"),
+        (lambda d: d["lines"]["bo_social"]["social_accounts"].update(twitter="TelecentroAR"),
+         "lines.bo_social.social_accounts.twitter", "expected a list"),
+        (lambda d: d["lines"]["bo_social"]["influence_tiers"]["alto"].update(min_followers="diez mil"),
+         "lines.bo_social.influence_tiers.alto.min_followers", "not a count"),
+        (lambda d: d["lines"]["bo_atc"]["business_hours"].update(weekdays="09:00-1x:00"),
+         "lines.bo_atc.business_hours.weekdays", "not a time span"),
+        (lambda d: d["terms"]["atc"][2].update(target=float("nan")), "terms.atc[2].target", "expected a number"),
+        (lambda d: d.update(unmapped_line="atc"), "unmapped_line", "is a contract line"),
+        (lambda d: d.pop("staffing"), "terms.atc[3].metric", "needs the positions owed"),
     ],
 )
 def test_a_malformed_contract_names_file_key_and_fix(tmp_path, mutate, key, words):

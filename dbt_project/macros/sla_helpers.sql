@@ -5,12 +5,13 @@
     ({{ numerator }} / nullif({{ denominator }}, 0))
 {%- endmacro %}
 
-{#- null when there is no volume: nothing was measured, nothing was missed -#}
-{% macro sla_is_met(value, comparison, target) -%}
+{#- null when there is no volume: nothing was measured, nothing was missed. Met means no
+    shortfall after rounding, so float noise (0.9499999999998 against 0.95) is never a miss
+    without a penalty. -#}
+{% macro sla_is_met(value, comparison, target, unit="'share'") -%}
     case
         when {{ value }} is null then null
-        when {{ comparison }} = 'at_least' then {{ value }} >= {{ target }}
-        else {{ value }} <= {{ target }}
+        else {{ sla_shortfall_points(value, unit, comparison, target) }} = 0
     end
 {%- endmacro %}
 

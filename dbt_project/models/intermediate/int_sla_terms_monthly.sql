@@ -22,6 +22,12 @@ penalties as (
 
 ),
 
+lines as (
+
+    select * from {{ ref('stg_contract__lines') }}
+
+),
+
 line_sources as (
 
     select * from {{ ref('int_line_sources') }}
@@ -63,6 +69,7 @@ final as (
     select
         months.line_code,
         months.report_month,
+        lines.direction,
         terms.term_code,
         terms.term_name,
         terms.metric,
@@ -80,6 +87,7 @@ final as (
         coalesce(terms.penalty_cap_percent, penalties.term_cap_percent) as penalty_cap_percent,
         penalties.line_cap_percent as line_penalty_cap_percent
     from months
+    inner join lines on months.line_code = lines.line_code
     inner join terms
         on
             months.line_code = terms.line_code

@@ -4,9 +4,17 @@
     spans several days counts on each of them: the day it belongs to is unknown. -#}
 with
 
+-- a file with no readable event (every line rejected) counts on the day it was loaded
 files as (
 
-    select * from {{ ref('stg_manifest__landing_files') }}
+    select
+        * replace (
+            coalesce(first_event_date, {{ to_local('loaded_at_utc') }}::date) as first_event_date,
+            coalesce(last_event_date, {{ to_local('loaded_at_utc') }}::date) as last_event_date
+        ),
+        first_event_date is not null as has_events
+    from {{ ref('stg_manifest__landing_files') }}
+    where first_event_date is not null or rows_rejected > 0
 
 ),
 
@@ -37,7 +45,7 @@ covering as (
     select
         days.source,
         days.report_date,
-        count(files.file_path) as files,
+        count(files.file_path) filter (where files.has_events) as files,
         coalesce(sum(files.rows_read), 0) as rows_read,
         coalesce(sum(files.rows_loaded), 0) as rows_loaded,
         coalesce(sum(files.rows_rejected), 0) as rows_rejected,

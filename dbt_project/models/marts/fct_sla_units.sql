@@ -149,7 +149,7 @@ response_units as (
         on
             cases.line_code = terms.line_code
             and date_trunc('month', cases.created_date) = terms.report_month
-    where terms.metric = 'first_response_within_target'
+    where terms.metric = 'first_response_within_target' and terms.direction = 'backoffice'
 
 ),
 
@@ -179,7 +179,7 @@ social_units as (
         on
             social.line_code = terms.line_code
             and date_trunc('month', social.created_date) = terms.report_month
-    where terms.metric = 'first_response_within_target'
+    where terms.metric = 'first_response_within_target' and terms.direction = 'social'
 
 ),
 

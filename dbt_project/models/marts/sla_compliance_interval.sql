@@ -56,7 +56,7 @@ final as (
         summed.adjusted_denominator,
         {{ sla_value('summed.adjusted_numerator', 'summed.adjusted_denominator') }} as adjusted_value,
         {{ sla_is_met(sla_value('summed.adjusted_numerator', 'summed.adjusted_denominator'),
-                      'terms.comparison', 'terms.target') }} as is_met,
+                      'terms.comparison', 'terms.target', 'terms.unit') }} as is_met,
         {{ sla_margin(sla_value('summed.adjusted_numerator', 'summed.adjusted_denominator'),
                       'terms.comparison', 'terms.target') }} as margin
     from summed

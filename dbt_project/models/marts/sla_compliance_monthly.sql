@@ -83,21 +83,53 @@ day_status as (
 
 ),
 
+source_last_days as (
+
+    select
+        source,
+        max(report_date) filter (where is_covered) as last_day
+    from data_quality
+    group by source
+
+),
+
+-- a month is closed when every source the line needs has delivered a later day
+last_covered as (
+
+    select
+        line_sources.line_code,
+        -- a source that never delivered keeps every month open
+        min(coalesce(source_last_days.last_day, date '0001-01-01')) as last_covered_day
+    from line_sources
+    left join source_last_days on line_sources.source = source_last_days.source
+    group by line_sources.line_code
+
+),
+
 completeness as (
 
     select
-        line_code,
-        report_month,
-        count(*) filter (where is_missing) as days_missing,
-        count(*) filter (where has_rejects) as days_rejected,
-        coalesce(string_agg(strftime(report_date, '%Y-%m-%d'), ', ' order by report_date) filter (where is_missing), '')
-            as days_without_data,
+        day_status.line_code,
+        day_status.report_month,
         coalesce(
-            string_agg(strftime(report_date, '%Y-%m-%d'), ', ' order by report_date) filter (where has_rejects), ''
-        )
-            as days_with_rejects
+            any_value(last_covered.last_covered_day) > day_status.report_month + interval 1 month - interval 1 day,
+            false
+        ) as is_closed,
+        count(*) filter (where day_status.is_missing) as days_missing,
+        count(*) filter (where day_status.has_rejects) as days_rejected,
+        coalesce(
+            string_agg(strftime(day_status.report_date, '%Y-%m-%d'), ', ' order by day_status.report_date)
+            filter (where day_status.is_missing),
+            ''
+        ) as days_without_data,
+        coalesce(
+            string_agg(strftime(day_status.report_date, '%Y-%m-%d'), ', ' order by day_status.report_date)
+            filter (where day_status.has_rejects),
+            ''
+        ) as days_with_rejects
     from day_status
-    group by all
+    left join last_covered on day_status.line_code = last_covered.line_code
+    group by day_status.line_code, day_status.report_month
 
 ),
 
@@ -126,7 +158,7 @@ penalised as (
 
     select
         *,
-        {{ sla_is_met('adjusted_value', 'comparison', 'target') }} as is_met,
+        {{ sla_is_met('adjusted_value', 'comparison', 'target', 'unit') }} as is_met,
         {{ sla_margin('adjusted_value', 'comparison', 'target') }} as margin,
         {{ sla_shortfall_points('adjusted_value', 'unit', 'comparison', 'target') }} as shortfall_points
     from figured
@@ -184,12 +216,15 @@ final as (
             coalesce(capped.line_penalty_cap_percent, 'infinity'::double),
             sum(capped.penalty_percent) over (partition by capped.line_code, capped.report_month)
         ), 6) as line_penalty_percent,
-        coalesce(completeness.days_missing = 0 and completeness.days_rejected = 0, false) as is_certifiable,
+        coalesce(
+            completeness.days_missing = 0 and completeness.days_rejected = 0 and completeness.is_closed, false
+        ) as is_certifiable,
         coalesce(completeness.days_without_data, '') as days_without_data,
         coalesce(completeness.days_with_rejects, '') as days_with_rejects,
         case
             when completeness.line_code is null then 'No certificable: la línea no tiene fuentes de datos declaradas'
-            when completeness.days_missing = 0 and completeness.days_rejected = 0 then 'Certificable: datos completos'
+            when completeness.days_missing = 0 and completeness.days_rejected = 0 and completeness.is_closed
+                then 'Certificable: datos completos'
             else
                 'No certificable: '
                 || concat_ws(
@@ -207,6 +242,11 @@ final as (
                             then
                                 completeness.days_rejected || ' día(s) con líneas rechazadas ('
                                 || completeness.days_with_rejects || ')'
+                    end,
+                    -- every day delivered, but no source has reported past the month's end yet
+                    case
+                        when not completeness.is_closed and completeness.days_missing = 0
+                            then 'mes sin cerrar (ninguna fuente trae aún datos posteriores a su último día)'
                     end
                 )
         end as completeness_note

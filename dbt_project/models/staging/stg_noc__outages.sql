@@ -6,12 +6,22 @@ source as (
 
 ),
 
--- a re-issued outage file repeats a window: the latest loaded row wins
+manifest as (
+
+    select * from {{ source('raw', 'landing_files') }}
+
+),
+
+-- a re-issued outage file repeats a window: the row of the file loaded last wins
 latest as (
 
-    select *
+    select source.*
     from source
-    qualify row_number() over (partition by outage_id order by file_path desc, line_no desc) = 1
+    left join manifest on source.file_path = manifest.file_path
+    qualify row_number() over (
+        partition by source.outage_id
+        order by manifest.loaded_at desc nulls last, source.file_path desc, source.line_no desc
+    ) = 1
 
 ),
 
