@@ -3,7 +3,7 @@
     python -m bench [--days 90] [--seed 1] [--keep DIR]
 
 Each stage runs in its own child process so that its peak memory (max RSS) is its own:
-simulate -> load (parse + manifest + quarantine, DuckDB) -> dbt build. Results are printed
+simulate (every source) -> load (every source: parse + manifest + quarantine, DuckDB) -> dbt build -> monthly audit report. Results are printed
 and appended as JSON lines to bench/results/results.jsonl (git-ignored) to compare runs.
 """
 
@@ -29,20 +29,31 @@ STAGES = {
     ),
     "load": (
         "import duckdb, sys; from pathlib import Path; "
-        "from ingestion.landing import load_queue_logs; "
+        "from ingestion.catalog import load_landing; "
         "from ingestion.contract_config import load_config, write_config_tables; "
         "from ingestion import settings; "
+        "config = load_config(settings.config_path()); "
         "con = duckdb.connect(sys.argv[1] + '/wh.duckdb'); "
-        "write_config_tables(con, load_config(settings.config_path())); "
-        "r = load_queue_logs(con, Path(sys.argv[1]) / 'landing'); "
+        "write_config_tables(con, config); "
+        "r = load_landing(con, Path(sys.argv[1]) / 'landing', config); "
         "print('LINES', sum(x.rows_read for x in r))"
     ),
     "reload_unchanged": (
         "import duckdb, sys; from pathlib import Path; "
-        "from ingestion.landing import load_queue_logs; "
+        "from ingestion.catalog import load_landing; "
+        "from ingestion.contract_config import load_config; "
+        "from ingestion import settings; "
         "con = duckdb.connect(sys.argv[1] + '/wh.duckdb'); "
-        "r = load_queue_logs(con, Path(sys.argv[1]) / 'landing'); "
+        "r = load_landing(con, Path(sys.argv[1]) / 'landing', load_config(settings.config_path())); "
         "assert all(x.status == 'unchanged' for x in r)"
+    ),
+    # the monthly audit report of the last full simulated month, all lines, every format
+    "audit_report": (
+        "import duckdb, sys, datetime; from pathlib import Path; "
+        "from reports.audit import build_audit_report, write_report_files; "
+        "con = duckdb.connect(sys.argv[1] + '/wh.duckdb', read_only=True); "
+        "r = build_audit_report(con, datetime.date(2026, 5, 1)); "
+        "write_report_files(r, Path(sys.argv[1]) / 'reports')"
     ),
 }
 
@@ -84,7 +95,7 @@ def main() -> int:
     print(f"bench: {options.days} simulated days in {scratch} ({platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores)")
     results = []
-    for name in ("simulate", "load", "reload_unchanged", "dbt_build"):
+    for name in ("simulate", "load", "reload_unchanged", "dbt_build", "audit_report"):
         args = [str(scratch)] if name != "simulate" else [str(scratch), str(options.days), str(options.seed)]
         result = run_stage(name, args, env)
         results.append(result)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from ingestion import (
@@ -35,3 +37,19 @@ def ensure_all_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     ensure_raw_schema(con)
     for source in ALL_SOURCES:
         con.execute(source.ddl)
+
+
+def load_landing(con: duckdb.DuckDBPyConnection, landing: Path, config) -> list:
+    """Load every source of a landing folder with the contract file's options (the pipeline's
+    load step without Dagster: benchmarks, tests). Returns the FileLoads of every source."""
+    from ingestion.sources import load_source
+
+    ensure_all_raw_tables(con)
+    options = {
+        "realtime_time_zone": config.realtime_time_zone, "cdr_time_zone": config.cdr_time_zone,
+        "crm_queue_to_line": config.crm_queue_to_line(), "otrs_queue_to_line": config.otrs_queue_to_line(),
+    }
+    loads = []
+    for source in ALL_SOURCES:
+        loads += load_source(con, landing, source, options=options)
+    return loads

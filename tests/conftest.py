@@ -85,20 +85,13 @@ def reference_landing(reference_data, tmp_path_factory) -> Path:
 def build_warehouse(warehouse: Path, landing: Path, config: Path | None = None) -> None:
     """Load a landing folder (every source) and the contract file, then dbt build: the
     pipeline without Dagster."""
-    from ingestion.catalog import ALL_SOURCES, ensure_all_raw_tables
+    from ingestion.catalog import load_landing
     from ingestion.contract_config import load_config, write_config_tables
-    from ingestion.sources import load_source
 
     cfg = load_config(config or settings.config_path())
     with duckdb.connect(str(warehouse)) as db:
-        ensure_all_raw_tables(db)
         write_config_tables(db, cfg)
-        options = {
-            "realtime_time_zone": cfg.realtime_time_zone, "cdr_time_zone": cfg.cdr_time_zone,
-            "crm_queue_to_line": cfg.crm_queue_to_line(), "otrs_queue_to_line": cfg.otrs_queue_to_line(),
-        }
-        for source in ALL_SOURCES:
-            load_source(db, landing, source, options=options)
+        load_landing(db, landing, cfg)
     run_dbt(warehouse, "build", "--vars",
             f'{{"timezone": "{cfg.timezone}", "interval_minutes": {cfg.interval_minutes}, '
             f'"unmapped_line": "{cfg.unmapped_line}"}}')

@@ -174,7 +174,7 @@ CARD_LABELS = [
     "Certificación",
     "Versión del contrato",
 ]
-# Per month, per line in page order: the four header cards' values.
+# Per month, per line in page order: the three header cards' values and the version caption.
 EXPECTED_CARDS = {
     OCTOBER: {
         "atc": ["3,5 %", "1 / 3", "Certificable", "2025-01"],

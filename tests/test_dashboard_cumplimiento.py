@@ -78,12 +78,15 @@ def _rows(df: pd.DataFrame) -> list[list[str]]:
 
 
 def _cards(at: AppTest) -> list[list[str]]:
-    """The header cards' values, four per line in page order."""
+    """Per line in page order: the three header cards' values, then the contract version
+    shown in the caption under them."""
     metrics = list(at.metric)
-    assert len(metrics) % 4 == 0
-    for i in range(0, len(metrics), 4):
-        assert [m.label for m in metrics[i : i + 4]] == sfx.CARD_LABELS
-    return [[m.value for m in metrics[i : i + 4]] for i in range(0, len(metrics), 4)]
+    versions = [c.value.removeprefix("Versión del contrato: ") for c in at.caption
+                if c.value.startswith("Versión del contrato: ")]
+    assert len(metrics) == 3 * len(versions)
+    for i in range(0, len(metrics), 3):
+        assert [m.label for m in metrics[i : i + 3]] == sfx.CARD_LABELS[:3]
+    return [[m.value for m in metrics[i : i + 3]] + [versions[i // 3]] for i in range(0, len(metrics), 3)]
 
 
 def _chart(at: AppTest, key: str) -> dict:

@@ -114,7 +114,7 @@ def _line_header(rows: pd.DataFrame, month: dt.date) -> None:
     if no_volume:
         terms_help += f" {no_volume} sin volumen en el mes: no se evalúan."
     # Room for the longest label (the penalty) and value ("No certificable").
-    columns = st.columns([1.3, 0.95, 1.35, 0.8])
+    columns = st.columns([1.3, 0.95, 1.35])
     columns[0].metric(
         "Penalidad (% factura mensual)",
         fmt_percent_value(penalty.iloc[0] if len(penalty) else None),
@@ -129,9 +129,8 @@ def _line_header(rows: pd.DataFrame, month: dt.date) -> None:
         border=True,
     )
     version = first["contract_version"]
-    columns[3].metric(
-        "Versión del contrato", MISSING if is_missing(version) else version, border=True
-    )
+    # a version label is free text: a caption shows it whole, a card would cut it
+    st.caption(f"Versión del contrato: {MISSING if is_missing(version) else version}")
     if not certifiable:
         lines = [f"**{name}** no es certificable en {fmt_month(month)}."]
         if not is_missing(note):
