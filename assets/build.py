@@ -34,6 +34,14 @@ def main(argv: list[str]) -> int:
         start, end = (date.fromisoformat(a).isoformat() for a in argv)
     else:
         start, end = landing_days()
+    # a malformed contract stops the build before any step, with just the file, key and fix
+    from ingestion.contract_config import ConfigError, load_config
+
+    try:
+        load_config(settings.config_path())
+    except ConfigError as exc:
+        print(f"Build FAILED: the contract file is not valid.\n  {exc}", file=sys.stderr)
+        return 2
     print(f"Building the warehouse {settings.warehouse_db()} from {settings.landing_dir()}")
     print(f"  partitions {start} .. {end}; contract {settings.config_path()}", flush=True)
 

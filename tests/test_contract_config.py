@@ -126,3 +126,20 @@ def test_an_amendment_ends_the_previous_entry(tmp_path):
     write_config_tables(con, config)
     assert con.execute("select count(*) from raw.contract_versions where effective_to is null").fetchone()[0] == 1
     assert con.execute("select count(*) from raw.contract_terms").fetchone()[0] == len(config.terms.terms)
+
+
+def test_make_build_stops_on_a_malformed_contract_with_the_key(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    data = base()
+    data["terms"]["helpdesk"][0]["target"] = "ochenta"
+    path = write(tmp_path, data)
+    env = {**os.environ, "SLA_CONFIG": str(path), "SLA_WAREHOUSE_DB": str(tmp_path / "wh.duckdb"),
+           "SLA_SERVING_DB": str(tmp_path / "serving.duckdb"), "DAGSTER_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "assets.build"], cwd=settings.PROJECT_ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert f"{path}: key 'terms.helpdesk[0].target': expected a number" in result.stderr
+    assert not (tmp_path / "wh.duckdb").exists()  # nothing was built
