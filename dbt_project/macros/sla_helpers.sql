@@ -30,3 +30,35 @@
         else round(greatest(0, -({{ sla_margin(value, comparison, target) }})) / {{ target }} * 100, 6)
     end
 {%- endmacro %}
+
+{#- The figure columns of a period row, from a CTE of summed units and the term in force:
+    raw and adjusted numerator, denominator and value, excluded units, met and margin. -#}
+{% macro sla_figure_columns(sums, terms) -%}
+        {{ sums }}.raw_numerator,
+        {{ sums }}.raw_denominator,
+        {{ sla_value(sums ~ '.raw_numerator', sums ~ '.raw_denominator') }} as raw_value,
+        {{ sums }}.excluded_units,
+        {{ sums }}.adjusted_numerator,
+        {{ sums }}.adjusted_denominator,
+        {{ sla_value(sums ~ '.adjusted_numerator', sums ~ '.adjusted_denominator') }} as adjusted_value,
+        {{ sla_is_met(sla_value(sums ~ '.adjusted_numerator', sums ~ '.adjusted_denominator'),
+                      terms ~ '.comparison', terms ~ '.target', terms ~ '.unit') }} as is_met,
+        {{ sla_margin(sla_value(sums ~ '.adjusted_numerator', sums ~ '.adjusted_denominator'),
+                      terms ~ '.comparison', terms ~ '.target') }} as margin
+{%- endmacro %}
+
+{#- Sums of fct_sla_units per line, term and period (the period columns given). -#}
+{% macro sla_unit_sums(period_columns) -%}
+    select
+        line_code,
+        term_code,
+        report_month,
+        {{ period_columns | join(', ') }},
+        sum(numerator) as raw_numerator,
+        sum(denominator) as raw_denominator,
+        count(*) filter (where is_excluded) as excluded_units,
+        coalesce(sum(numerator) filter (where not is_excluded), 0) as adjusted_numerator,
+        coalesce(sum(denominator) filter (where not is_excluded), 0) as adjusted_denominator
+    from units
+    group by all
+{%- endmacro %}

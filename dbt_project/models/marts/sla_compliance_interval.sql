@@ -17,19 +17,7 @@ terms as (
 
 summed as (
 
-    select
-        line_code,
-        term_code,
-        report_month,
-        report_date,
-        interval_start,
-        sum(numerator) as raw_numerator,
-        sum(denominator) as raw_denominator,
-        count(*) filter (where is_excluded) as excluded_units,
-        coalesce(sum(numerator) filter (where not is_excluded), 0) as adjusted_numerator,
-        coalesce(sum(denominator) filter (where not is_excluded), 0) as adjusted_denominator
-    from units
-    group by all
+    {{ sla_unit_sums(['report_date', 'interval_start']) }}
 
 ),
 
@@ -48,17 +36,7 @@ final as (
         terms.unit,
         terms.comparison,
         terms.target,
-        summed.raw_numerator,
-        summed.raw_denominator,
-        {{ sla_value('summed.raw_numerator', 'summed.raw_denominator') }} as raw_value,
-        summed.excluded_units,
-        summed.adjusted_numerator,
-        summed.adjusted_denominator,
-        {{ sla_value('summed.adjusted_numerator', 'summed.adjusted_denominator') }} as adjusted_value,
-        {{ sla_is_met(sla_value('summed.adjusted_numerator', 'summed.adjusted_denominator'),
-                      'terms.comparison', 'terms.target', 'terms.unit') }} as is_met,
-        {{ sla_margin(sla_value('summed.adjusted_numerator', 'summed.adjusted_denominator'),
-                      'terms.comparison', 'terms.target') }} as margin
+        {{ sla_figure_columns('summed', 'terms') }}
     from summed
     inner join terms
         on
