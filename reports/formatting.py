@@ -7,7 +7,17 @@ import datetime as dt
 import math
 from typing import Any
 
-MISSING = "—"
+# The es-AR number primitives are the dashboard's, so the page and the report never
+# render one figure two ways.
+from dashboards.formatting import (
+    MISSING,
+    fmt_int,
+    fmt_number,
+    fmt_pct,
+    fmt_pct_target,
+    fmt_seconds,
+    is_missing,
+)
 
 METRIC_LABELS = {
     "service_level": "Nivel de servicio",
@@ -23,52 +33,10 @@ METRIC_LABELS = {
 THRESHOLD_UNITS = {"seconds": "s", "business_hours": "h hábiles", "business_minutes": "min hábiles"}
 
 
-def is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return isinstance(value, float) and math.isnan(value) or str(value) in {"NaT", "<NA>"}
-    except TypeError:
-        return False
-
-
-def _spanish(text: str) -> str:
-    # 1,234.5 -> 1.234,5
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
 def _half_up(value: float, decimals: int = 0) -> float:
     # half away from zero (round() is banker's): 12.5 s -> 13 s
     scale = 10 ** decimals
     return math.copysign(math.floor(abs(value) * scale + 0.5) / scale, value)
-
-
-def fmt_int(value: Any) -> str:
-    if is_missing(value):
-        return MISSING
-    whole = int(_half_up(float(value)))
-    return _spanish(f"{whole:,d}")
-
-
-def fmt_number(value: Any, decimals: int = 1) -> str:
-    if is_missing(value):
-        return MISSING
-    return _spanish(f"{_half_up(float(value), decimals):,.{decimals}f}")
-
-
-def fmt_pct(share: Any, decimals: int = 1) -> str:
-    """0.805 -> '80,5 %'"""
-    if is_missing(share):
-        return MISSING
-    return fmt_number(float(share) * 100, decimals) + " %"
-
-
-def fmt_pct_target(share: Any) -> str:
-    """Targets are usually whole percents: 0.80 -> '80 %', 0.075 -> '7,5 %'."""
-    if is_missing(share):
-        return MISSING
-    pct = float(share) * 100
-    return fmt_pct(share, 0 if abs(pct - round(pct)) < 1e-9 else 1)
 
 
 def fmt_percent_points(value: Any) -> str:
@@ -79,13 +47,6 @@ def fmt_percent_points(value: Any) -> str:
     if "," in text:
         text = text.rstrip("0").rstrip(",")
     return text + " %"
-
-
-def fmt_seconds(value: Any) -> str:
-    """12.4 -> '12 s'"""
-    if is_missing(value):
-        return MISSING
-    return fmt_int(value) + " s"
 
 
 def fmt_value(value: Any, unit: str | None) -> str:
