@@ -55,6 +55,7 @@
         {{ l }}.retention_rate_target,
         {{ c }}.cases_in,
         {{ c }}.cases_resolved,
+        {{ c }}.cases_closed_unresolved,
         {{ c }}.resolved_with_target,
         {{ c }}.resolved_within_target,
         -- only cases whose motive or line has a resolution target are measured against one
@@ -79,7 +80,7 @@
         {%- for column in ['offered', 'answered', 'abandoned', 'short_abandoned', 'unanswered_by_system',
                            'answered_within_threshold', 'handled_calls', 'answered_identified',
                            'repeat_contacts', 'attempts', 'contacts', 'retained', 'cancelled', 'cases_in',
-                           'cases_resolved', 'resolved_with_target', 'resolved_within_target', 'reopened', 'first_responses',
+                           'cases_resolved', 'cases_closed_unresolved', 'resolved_with_target', 'resolved_within_target', 'reopened', 'first_responses',
                            'interactions', 'responded', 'responded_within_target', 'hidden', 'escalated'] %}
         cast(sum({{ column }}) as bigint) as {{ column }},
         {%- endfor %}
