@@ -328,7 +328,9 @@ deadlines as (
 timed_states as (
 
     select
-        timed_units.* exclude (is_open_at_data_end, data_end_local, seconds_allowed),
+        timed_units.* exclude (
+            timed_units.is_open_at_data_end, timed_units.data_end_local, timed_units.seconds_allowed
+        ),
         timed_units.is_open_at_data_end
         and not coalesce(timed_units.data_end_local > deadlines.deadline_at, false) as is_pending,
         case when timed_units.is_open_at_data_end then deadlines.deadline_at end as due_at_local

@@ -308,8 +308,9 @@ final as (
                     end,
                     case
                         when {{ lost_records_over_share('call_records', 'measurement') }}
-                            then call_records.lost_records || ' llamada(s) sin registro de fin (más del '
-                            || round(measurement.lost_record_max_share * 100, 3) || ' % de las encoladas)'
+                            then
+                                call_records.lost_records || ' llamada(s) sin registro de fin (más del '
+                                || round(measurement.lost_record_max_share * 100, 3) || ' % de las encoladas)'
                     end
                 )
         end as completeness_note
