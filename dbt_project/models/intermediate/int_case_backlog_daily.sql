@@ -1,12 +1,15 @@
 {#- Open cases at the end of each local day, with their age in business hours at that
     moment: one row per case and day from its creation until the day it was resolved
-    (exclusive) or the end of its source's available data. The end of the data is the
-    landing source's (int_source_data_end: crm -> crm_cases, otrs -> otrs_tickets), or a
-    later event the cases themselves carry (a CRM file's manifest ends at its latest
-    creation, yet the file also holds later responses and resolutions), so the backlog
-    and its ages reach every day the KPI marts show. On the data's last day the age is
-    taken at the data's end, not at midnight: a case that has been open two business hours
-    when the files stop is two hours old, whatever the rest of the day would have added. -#}
+    (exclusive) or the last day of its line's available data.
+    - The end of a case's data is its landing source's (int_source_data_end: crm ->
+      crm_cases, otrs -> otrs_tickets), or a later event the cases themselves carry (a CRM
+      file's manifest ends at its latest creation, yet the file also holds later responses
+      and resolutions). The age is taken at the end of the day, or at that end when it comes
+      first: a case open for two business hours when its files stop is two hours old, and
+      stays so on any later day, since its source cannot tell more.
+    - The rows run to the last day of any of the line's sources (int_line_sources: a queue
+      line's queue_log runs a few hours past the CRM export), so the backlog's ages are
+      there on every day the KPI marts show its stock. -#}
 with
 
 cases as (
@@ -27,6 +30,12 @@ source_data_end as (
 
 ),
 
+line_sources as (
+
+    select * from {{ ref('int_line_sources') }}
+
+),
+
 case_events as (
 
     select
@@ -38,7 +47,7 @@ case_events as (
 
 ),
 
-horizon as (
+source_ends as (
 
     select
         case_events.source_system,
@@ -51,6 +60,29 @@ horizon as (
                 when 'otrs' then 'otrs_tickets'
                 else case_events.source_system
             end
+
+),
+
+line_ends as (
+
+    select
+        line_sources.line_code,
+        max(source_data_end.data_end_local) as data_end_local
+    from line_sources
+    inner join source_data_end on line_sources.source = source_data_end.source
+    group by line_sources.line_code
+
+),
+
+horizon as (
+
+    select
+        cases.case_key,
+        source_ends.data_end_local,
+        cast(greatest(source_ends.data_end_local, line_ends.data_end_local) as date) as last_day
+    from cases
+    inner join source_ends on cases.source_system = source_ends.source_system
+    left join line_ends on cases.line_code = line_ends.line_code
 
 ),
 
@@ -70,12 +102,12 @@ case_days as (
             - epoch_us(greatest(cases.created_at_local, calendar.window_start))
         ) else 0 end as business_us_that_day
     from cases
-    inner join horizon on cases.source_system = horizon.source_system
+    inner join horizon on cases.case_key = horizon.case_key
     inner join calendar
         on
             cases.line_code = calendar.line_code
             and calendar.day between cast(cases.created_at_local as date)
-            and coalesce(cast(cases.resolved_at_local as date), cast(horizon.data_end_local as date))
+            and coalesce(cast(cases.resolved_at_local as date), horizon.last_day)
 
 ),
 
