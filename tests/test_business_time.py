@@ -341,3 +341,24 @@ def test_every_kpi_day_shows_its_backlog_with_ages(built):
     # atc's last day is the queue_log's tail after the CRM export; its stock still has ages
     assert last["atc"]["report_date"] == date(2026, 3, 26) and last["atc"]["aged"] > 0
     assert last["bo_social"]["report_date"] == date(2026, 12, 10) and last["bo_social"]["aged"] > 0
+
+
+def test_the_calendar_closes_2026s_bridge_days_and_holidays():
+    """Resolution 164/2025 set 2026's bridge days ("feriados con fines turísticos"): they, the
+    national holidays and Holy Thursday close every line with business hours; a 24-hour line
+    stays open (docs/contract_defaults.md#business-time-holidays-bridge-days-and-closed-days)."""
+    from ingestion.business_calendar import calendar_rows
+
+    config = load_config(settings.config_path())
+    rows = {(r[0], r[1]): r for r in calendar_rows(config, 2026)}
+    bridges = [date(2026, 3, 23), date(2026, 7, 10), date(2026, 12, 7)]
+    for day in bridges:
+        assert rows[("bo_atc", day)][2:4] == (False, "Feriado con fines turísticos"), day
+    for day in (date(2026, 3, 24), date(2026, 4, 2), date(2026, 4, 3), date(2026, 5, 25), date(2026, 7, 9),
+                date(2026, 12, 8)):
+        for line in ("bo_atc", "bo_helpdesk", "bo_social"):
+            assert rows[(line, day)][2] is False and rows[(line, day)][3], (line, day)
+    assert rows[("atc", date(2026, 7, 10))][2:] == (True, "Feriado con fines turísticos", "00:00", "24:00")
+    # the working days around them stay open
+    assert rows[("bo_atc", date(2026, 3, 25))][2:] == (True, None, "09:00", "18:00")
+    assert rows[("bo_atc", date(2026, 12, 9))][2:] == (True, None, "09:00", "18:00")
