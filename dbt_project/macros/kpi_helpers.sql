@@ -65,8 +65,13 @@
         {{ c }}.reopened / nullif({{ c }}.cases_resolved, 0) as reopen_rate,
         {{ c }}.first_responses,
         {{ c }}.first_response_business_seconds_total,
+        {{ c }}.first_response_business_seconds_total / nullif({{ c }}.first_responses, 0)
+            as case_first_response_avg_business_seconds,
         {{ c }}.interactions,
         {{ c }}.responded,
+        {{ c }}.social_first_response_business_seconds_total,
+        {{ c }}.social_first_response_business_seconds_total / nullif({{ c }}.responded, 0)
+            as social_first_response_avg_business_seconds,
         {{ c }}.responded_within_target,
         {{ c }}.responded_within_target / nullif({{ c }}.interactions, 0) as first_response_within_target_share,
         {{ l }}.first_response_target_share,
@@ -85,7 +90,8 @@
         cast(sum({{ column }}) as bigint) as {{ column }},
         {%- endfor %}
         {%- for column in ['total_answer_wait_seconds', 'total_handle_seconds', 'logged_in_seconds',
-                           'paused_seconds', 'agent_talk_seconds', 'first_response_business_seconds_total'] %}
+                           'paused_seconds', 'agent_talk_seconds', 'first_response_business_seconds_total',
+                           'social_first_response_business_seconds_total'] %}
         sum({{ column }}) as {{ column }}{{ "," if not loop.last }}
         {%- endfor %}
 {%- endmacro %}

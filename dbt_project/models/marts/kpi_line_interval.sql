@@ -219,11 +219,13 @@ counted as (
         coalesce(cases_out.resolved_within_target, 0) as resolved_within_target,
         coalesce(cases_out.reopened, 0) as reopened,
         coalesce(cases_in.first_responses, 0) as first_responses,
-        coalesce(cases_in.first_response_business_seconds_total, 0)
-        + coalesce(social_counts.social_first_response_business_seconds_total, 0)
-            as first_response_business_seconds_total,
+        -- each total stays beside its own count (a social line also has CRM cases): cases'
+        -- seconds over first_responses, posts' seconds over responded
+        coalesce(cases_in.first_response_business_seconds_total, 0) as first_response_business_seconds_total,
         coalesce(social_counts.interactions, 0) as interactions,
         coalesce(social_counts.responded, 0) as responded,
+        coalesce(social_counts.social_first_response_business_seconds_total, 0)
+            as social_first_response_business_seconds_total,
         coalesce(social_counts.responded_within_target, 0) as responded_within_target,
         coalesce(social_counts.hidden, 0) as hidden,
         coalesce(social_counts.escalated, 0) as escalated
