@@ -1,6 +1,7 @@
 {#- Open cases at the end of each local day, with their age in business hours at that
     moment: one row per case and day from its creation until the day it was resolved
-    (exclusive) or the last day of its line's available data.
+    (exclusive) or the last day of its line's available data. A case closed without a
+    resolution (the contract's case states) leaves the backlog at its close.
     - The end of a case's data is its landing source's (int_source_data_end: crm ->
       crm_cases, otrs -> otrs_tickets), or a later event the cases themselves carry (a CRM
       file's manifest ends at its latest creation, yet the file also holds later responses
@@ -93,7 +94,7 @@ case_days as (
         cases.line_code,
         cases.motive,
         cases.created_at_local,
-        cases.resolved_at_local,
+        cases.ended_at_local,
         calendar.day,
         -- business microseconds of this day after the case was created and before the data ended
         case when calendar.is_business_day then greatest(
@@ -107,7 +108,7 @@ case_days as (
         on
             cases.line_code = calendar.line_code
             and calendar.day between cast(cases.created_at_local as date)
-            and coalesce(cast(cases.resolved_at_local as date), horizon.last_day)
+            and coalesce(cast(cases.ended_at_local as date), horizon.last_day)
 
 ),
 
@@ -133,7 +134,7 @@ final as (
         age_business_seconds
     from aged
     -- still open at the end of the day
-    where resolved_at_local is null or resolved_at_local >= day + interval 1 day
+    where ended_at_local is null or ended_at_local >= day + interval 1 day
 
 )
 
