@@ -308,7 +308,12 @@ def test_backlog_ages_run_to_the_end_of_the_data(built):
         hours = config.line(case["line_code"]).business_hours
         age_end = source_end[case["source_system"]]
         last_day = max([age_end] + [ends[s] for s in line_sources[case["line_code"]] if s in ends]).date()
-        created, resolved = case["created_at_local"], case["resolved_at_local"]
+        # a case leaves the backlog when resolved or closed without a resolution (the default
+        # contract: OTRS "closed unsuccessful"; a CRM case closed with no resolved_at)
+        closed_unresolved = case["resolved_at_local"] is None and case["closed_at_local"] is not None and (
+            case["status"] == "closed unsuccessful" or (case["source_system"] == "crm" and case["status"] == "closed"))
+        created = case["created_at_local"]
+        resolved = case["closed_at_local"] if closed_unresolved else case["resolved_at_local"]
         day, age = created.date(), 0.0
         while day <= (resolved.date() if resolved else last_day):
             start = max(created, datetime.combine(day, time()))
