@@ -11,6 +11,9 @@ from ingestion.settings import landing_dir
 
 from .run import DEFAULT_DAYS, DEFAULT_SEED, generate
 
+# the demo's data ends mid-morning of the day after --end, with calls still in progress
+DEFAULT_LIVE_UNTIL = "10:30"
+
 
 def _pct(x) -> str:
     return "  n/a" if x is None else f"{100 * x:5.1f}%"
@@ -66,6 +69,20 @@ def main(argv=None) -> int:
         action="store_true",
         help="write only the queue_log and the outage CSV (no CDR, CRM, OTRS, social files)",
     )
+    p.add_argument(
+        "--crashes",
+        type=int,
+        default=None,
+        help="PBX restarts in office hours that cut the calls up (default: 1 per 30 days)",
+    )
+    p.add_argument(
+        "--live-until",
+        default=DEFAULT_LIVE_UNTIL,
+        metavar="HH:MM",
+        help="the queue_log also holds the live file of the day after --end as read at "
+        f"this local time (default {DEFAULT_LIVE_UNTIL}); 'none' writes only the tail of "
+        "the calls running past the last midnight",
+    )
     a = p.parse_args(argv)
     s = generate(
         a.out or landing_dir() / "queue_log",
@@ -79,6 +96,8 @@ def main(argv=None) -> int:
         clean=a.clean,
         progress=_progress,
         sources=not a.no_sources,
+        crashes=a.crashes,
+        live_until=None if a.live_until.lower() == "none" else a.live_until,
     )
     print(
         f"\n{s['days']} days {s['first_day']}..{s['last_day']}, seed {s['seed']}: "
@@ -97,6 +116,10 @@ def main(argv=None) -> int:
             f"{'+'.join(o['services'])}  x{o['multipliers'][0]}"
         )
     print(f"  outages -> {s['outages_csv']}")
+    for moment in s["crashes"]:
+        print(f"  PBX crash at {moment}: the calls up then have no end in the queue_log")
+    if s["live_until"]:
+        print(f"  live queue_log as read at {s['live_until']}")
     src = s["sources"]
     if src:
         landing = Path(s["out_dir"]).resolve().parent

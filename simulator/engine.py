@@ -12,6 +12,13 @@ Agent states are settled lazily: when an agent is considered for a call at time 
 the pauses and the shift end due before s are committed first (a pause due while
 on a call starts when the call ends, as a real agent's pause request does).
 Committing them is always safe, because every later call arrives no earlier.
+
+A call can enter more than one queue: a caller whose queue times out may be sent on to
+another queue of the same line (the dialplan's overflow), and an agent may hand an
+answered call to another line's queue (LineEngine.handoffs, delivered by run.py to that
+line's engine through accept()). The later entry keeps the caller's channel, so the
+writer gives it the call id of the entry it came from (the `link` and `token` fields of
+the records).
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ from .profiles import (
 INF = math.inf
 ANSWERED, ABANDON, TIMEOUT, EXITKEY = 0, 1, 2, 3
 END_CALLER, END_AGENT, END_TRANSFER = 0, 1, 2
+# an answered call handed to another line's queue, blind or attended
+END_QUEUE_BLIND, END_QUEUE_ATTENDED = 3, 4
 KEY_ANNOUNCE_S = 30  # the exit-key option is announced after this much waiting
 DRAWS_PER_CALL = 10
 
@@ -68,6 +77,16 @@ class LineEngine:
             lognormal_params(q.aht_mean_s, q.aht_sigma) for q in model.queue_traits
         ]
         self.timeouts = [q.timeout_s or INF for q in model.queue_traits]
+        self.overflow = [
+            (target, model.queue_traits[q].overflow_share)
+            for q, target in enumerate(model.overflow_to or [-1] * len(model.queues))
+        ]
+        # (time, token, caller) of answered calls handed to another line's queue
+        self.handoffs: list[tuple[float, int, int]] = []
+
+    def accept(self, t: float, q: int, caller: int, token: int) -> None:
+        """A call another line handed over at t enters queue q (its entry links to token)."""
+        heappush(self.retries, (t, next(self.order), q, caller, token))
 
     # --- agent bookkeeping ---------------------------------------------------------
     def _emit_all(
@@ -159,11 +178,14 @@ class LineEngine:
     ) -> list:
         """Processes the day's arrivals and the redials falling inside the day.
 
-        Returns one record per call that entered a queue:
-        (kind, q, caller, enter, ivr_s, did, origpos, fails, t1, agent, ring_start, t2, detail, pos)
+        Returns one record per queue entry:
+        (kind, q, caller, enter, ivr_s, did, origpos, fails, t1, agent, ring_start, t2, detail, pos,
+         link, token)
         answered: t1 = connect, t2 = end, detail = END_* code, pos = transfer index
         not answered: t1 = exit time, detail = pressed key, pos = exit position
         fails: tuple of (agent, ring start, ring seconds) rings that were not picked up.
+        link: the token of the entry this one continues (same call id), None for a new call;
+        token: set when another entry continues this one (an overflow or a queue transfer).
         """
         tr = self.m.traits
         n_arr = len(arr_t)
@@ -186,6 +208,8 @@ class LineEngine:
         did_share, key_share = tr.did_share, tr.exit_key_share
         xfer_share, caller_share = tr.transfer_share, tr.caller_hangs_up_share
         n_xfer = len(tr.transfer_extens)
+        qxfer_share, attended_share = tr.queue_transfer_share, tr.attended_transfer_share
+        overflow, handoffs = self.overflow, self.handoffs
         retries, order, release = self.retries, self.order, self._release
         pick = self._pick
         exp = math.exp
@@ -196,12 +220,12 @@ class LineEngine:
             if i < n_arr:
                 ta = arr_t[i]
                 if retries and retries[0][0] < ta:
-                    a, _, q, caller = heappop(retries)
+                    a, _, q, caller, link = heappop(retries)
                 else:
-                    a, q, caller = ta, arr_q[i], arr_caller[i]
+                    a, q, caller, link = ta, arr_q[i], arr_caller[i], None
                     i += 1
             elif retries and retries[0][0] < day_end:
-                a, _, q, caller = heappop(retries)
+                a, _, q, caller, link = heappop(retries)
             else:
                 break
             if j >= len(draws) or r + 64 >= len(ring_u):  # more redials than foreseen
@@ -261,17 +285,23 @@ class LineEngine:
                 release(ag)
                 break
 
-            ivr = 3.0 + 20.0 * u[1]
-            did = u[2] < did_share
+            # a continued call has been through the IVR already and keeps its channel
+            ivr = 3.0 + 20.0 * u[1] if link is None else 0.0
+            did = u[2] < did_share and link is None
             if conn is not None:
                 ue = u[3]
-                if ue < xfer_share:
+                token = None
+                if u[6] < qxfer_share:
+                    detail = END_QUEUE_ATTENDED if u[7] < attended_share else END_QUEUE_BLIND
+                    xfer, token = 0, next(order)
+                    handoffs.append((ag.free, token, caller))
+                elif ue < xfer_share:
                     detail, xfer = END_TRANSFER, int(ue / xfer_share * n_xfer)
                 elif (ue - xfer_share) / (1.0 - xfer_share) < caller_share:
                     detail, xfer = END_CALLER, 0
                 else:
                     detail, xfer = END_AGENT, 0
-                append((ANSWERED, q, caller, a, ivr, did, origpos, fails, conn, ag.name, s, ag.free, detail, xfer))  # fmt: skip
+                append((ANSWERED, q, caller, a, ivr, did, origpos, fails, conn, ag.name, s, ag.free, detail, xfer, link, token))  # fmt: skip
                 heappush(wq, conn)
                 continue
 
@@ -283,11 +313,17 @@ class LineEngine:
                 kind, key = EXITKEY, "1"
             else:
                 kind, key = ABANDON, ""
-            append((kind, q, caller, a, ivr, did, origpos, fails, x, None, 0.0, 0.0, key, pos))  # fmt: skip
+            token = None
+            target, share = overflow[q]
+            if kind == TIMEOUT and target >= 0 and u[8] < share:
+                # the dialplan sends the caller on to the overflow queue at once
+                token = next(order)
+                heappush(retries, (x, next(order), target, caller, token))
+            append((kind, q, caller, a, ivr, did, origpos, fails, x, None, 0.0, 0.0, key, pos, link, token))  # fmt: skip
             heappush(wq, x)
-            if u[5] < tr.retry_prob:
+            if token is None and u[5] < tr.retry_prob:
                 back = x + max(20.0, exp(retry_mu + 0.9 * z[3]))
                 # the IVR turns callers away while the line is closed
                 if tr.close_hour >= 24 or open_lo <= back < open_hi:
-                    heappush(retries, (back, next(order), q, caller))
+                    heappush(retries, (back, next(order), q, caller, None))
         return calls

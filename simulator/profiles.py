@@ -93,6 +93,13 @@ class LineTraits:
     transfer_share: float = 0.035
     transfer_extens: tuple[str, ...] = ("4100", "4200", "4300")
     caller_hangs_up_share: float = 0.55  # COMPLETECALLER vs COMPLETEAGENT
+    # answered calls the agent hands to another line's queue (a billing call that turns out
+    # to be a technical fault): keyword of that queue, its dialplan extension, and how many
+    # of those transfers are attended (ATTENDEDTRANSFER) rather than blind
+    queue_transfer_share: float = 0.0
+    queue_transfer_to: str = ""
+    queue_transfer_exten: str = "7100"
+    attended_transfer_share: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,10 @@ class QueueTraits:
     outage_spill: float = (
         1.0  # volume multiplier during any outage for non-technical queues
     )
+    # the dialplan after a Queue() timeout: this share of the timed-out callers goes on to
+    # the same line's queue named by the keyword (an overflow), the others hang up
+    overflow_to: str = ""
+    overflow_share: float = 0.0
 
 
 LINE_TRAITS: dict[str, LineTraits] = {
@@ -118,6 +129,8 @@ LINE_TRAITS: dict[str, LineTraits] = {
         retry_prob=0.30,
         did="08108889999",
         transfer_extens=("4100", "4150", "4300"),
+        queue_transfer_share=0.015,
+        queue_transfer_to="internet",
     ),
     "helpdesk": LineTraits(
         open_hour=0,
@@ -141,16 +154,34 @@ QUEUE_TRAITS: dict[str, QueueTraits] = {
     "ventas": QueueTraits(share=0.20, aht_mean_s=300, aht_sigma=0.65),
     "instalaciones": QueueTraits(share=0.20, aht_mean_s=250, aht_sigma=0.60),
     "reclamos": QueueTraits(
-        share=0.25, aht_mean_s=280, aht_sigma=0.65, timeout_s=600, outage_spill=1.4
+        share=0.25,
+        aht_mean_s=280,
+        aht_sigma=0.65,
+        timeout_s=240,
+        outage_spill=1.4,
+        overflow_to="facturacion",
+        overflow_share=0.6,
     ),
     "catv": QueueTraits(
-        share=0.30, aht_mean_s=300, aht_sigma=0.60, timeout_s=300, service="catv"
+        share=0.30,
+        aht_mean_s=300,
+        aht_sigma=0.60,
+        timeout_s=120,
+        service="catv",
+        overflow_to="internet",
+        overflow_share=0.8,
     ),
     "internet": QueueTraits(
         share=0.50, aht_mean_s=380, aht_sigma=0.65, timeout_s=300, service="internet"
     ),
     "telefonia": QueueTraits(
-        share=0.20, aht_mean_s=280, aht_sigma=0.60, timeout_s=300, service="telefonia"
+        share=0.20,
+        aht_mean_s=280,
+        aht_sigma=0.60,
+        timeout_s=120,
+        service="telefonia",
+        overflow_to="internet",
+        overflow_share=0.8,
     ),
 }
 DEFAULT_QUEUE = QueueTraits(share=1.0, aht_mean_s=300, aht_sigma=0.6)
@@ -192,6 +223,8 @@ class LineModel:
     positions: int  # contracted positions x positions_scale
     base_positions: int  # contracted positions as in the contract file
     demand_scale: float  # positions_scale: demand grows in proportion
+    # per queue: index of the queue its timed-out callers overflow to, or -1
+    overflow_to: tuple[int, ...] = ()
     aht_s: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -202,9 +235,22 @@ class LineModel:
         )
 
 
+def keyword_queue(queues, keyword: str) -> int:
+    """Index of the first queue whose name holds the keyword, -1 if none (or no keyword)."""
+    if keyword:
+        for i, name in enumerate(queues):
+            if keyword in name.lower():
+                return i
+    return -1
+
+
 def build_line_model(spec, positions_scale: float = 1.0) -> LineModel:
     qts = tuple(queue_traits(q) for q in spec.queues)
     total = sum(q.share for q in qts)
+    overflow = []
+    for i, qt in enumerate(qts):
+        target = keyword_queue(spec.queues, qt.overflow_to)
+        overflow.append(target if target != i else -1)
     return LineModel(
         code=spec.code,
         queues=tuple(spec.queues),
@@ -217,6 +263,7 @@ def build_line_model(spec, positions_scale: float = 1.0) -> LineModel:
         positions=max(1, round(spec.contracted_positions * positions_scale)),
         base_positions=spec.contracted_positions,
         demand_scale=positions_scale,
+        overflow_to=tuple(overflow),
     )
 
 

@@ -14,10 +14,17 @@ from .clock import day_start_epoch, get_tz, holiday_checker, local_text, yesterd
 from .contract import load_contract
 from .demand import CallerPopulation, draw_arrivals, forecast_rates
 from .engine import LineEngine
-from .housekeeping import find_quiet_moment, restart_days, system_events
+from .housekeeping import (
+    CRASHES_PER_30_DAYS,
+    crash_days,
+    crash_moment,
+    find_quiet_moment,
+    restart_days,
+    system_events,
+)
 from .names import agent_names
 from .outages import day_multipliers, pick_outages, write_outages_csv
-from .profiles import build_line_model
+from .profiles import build_line_model, keyword_queue
 from .sources import OtherSources, clean_sources
 from .staffing import Roster, Shift, pause_plan, plan_shifts, required_positions
 from .writer import DayStats, QueueLogWriter
@@ -44,6 +51,42 @@ def _as_date(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+def _live_seconds(live_until: str | None) -> int | None:
+    """'HH:MM' -> seconds after midnight; None for no live day."""
+    if live_until is None:
+        return None
+    hours, minutes = (int(x) for x in str(live_until).split(":"))
+    if not (0 <= hours < 24 and 0 <= minutes < 60):
+        raise ValueError(f"live_until must be HH:MM, got {live_until!r}")
+    return hours * 3600 + minutes * 60
+
+
+def _handoff_targets(models) -> list[tuple[int, int] | None]:
+    """Per line, the (line, queue) its agents hand calls to (LineTraits.queue_transfer_to).
+    Only a line simulated later in the day can take them (lines run in contract order)."""
+    targets = []
+    for li, m in enumerate(models):
+        target = None
+        if m.traits.queue_transfer_share > 0:
+            for lj in range(li + 1, len(models)):
+                qj = keyword_queue(models[lj].queues, m.traits.queue_transfer_to)
+                if qj >= 0:
+                    target = (lj, qj)
+                    break
+        targets.append(target)
+    return targets
+
+
+def _deliver(engines, li: int, targets) -> None:
+    """Hands the calls line li's agents transferred to the target line's engine."""
+    eng = engines[li]
+    if targets[li] is not None:
+        lj, qj = targets[li]
+        for t, token, caller in eng.handoffs:
+            engines[lj].accept(t, qj, caller, token)
+    eng.handoffs.clear()
 
 
 def _staff(plans, plan_days, plan_starts, seed, sim_start) -> tuple[list[list[Shift]], list[str]]:
@@ -90,6 +133,8 @@ def generate(
     clean: bool = False,
     progress=None,
     sources: bool = True,
+    crashes: int | None = None,
+    live_until: str | None = None,
 ) -> dict:
     """Simulates `days` local days ending on `end` (default: yesterday in the contract's
     time zone) and writes `out_dir/queue_log-YYYYMMDD` files plus the outage CSV.
@@ -100,6 +145,12 @@ def generate(
     config is the contract file (default: SLA_CONFIG, else config/contract.yml).
     sources (default) also writes the other sources of the same operation next to
     out_dir: cdr/Master.csv, crm/, otrs/, social/twitter/, social/facebook/ (sources.py).
+    crashes: PBX restarts in office hours that cut the calls up at that moment (their
+    queue_log ends are never written); default 1 per 30 days. live_until ("HH:MM"): the
+    queue_log also holds the live file of the day after `end` as read at that local time,
+    with the calls then still waiting or talking and no line after it; the other sources
+    stay as exported at midnight. Without it, the file after `end` holds only the tail of
+    the calls and shifts running past the last midnight.
     Returns a summary dict (per-line and per-day KPIs, outages, files written, and under
     "sources" the volumes of each other source).
     """
@@ -119,7 +170,11 @@ def generate(
             clean_sources(out_dir.resolve().parent)
 
     models = [build_line_model(spec, positions_scale) for spec in contract.lines]
+    live_s = _live_seconds(live_until)
+    live_day = end + timedelta(days=1)
     plan_days = [day_list[0] - timedelta(days=1), *day_list]
+    if live_s is not None:
+        plan_days.append(live_day)
     is_holiday = holiday_checker(plan_days[0], plan_days[-1])
     if outage_days is None:
         outage_days = round(days * OUTAGES_PER_90_DAYS / DEFAULT_DAYS)
@@ -168,17 +223,21 @@ def generate(
             outages,
         )
     restarts = restart_days(day_list, seed)
+    if crashes is None:
+        crashes = round(days * CRASHES_PER_30_DAYS / 30)
+    crashing = crash_days(day_list, seed, crashes)
+    targets = _handoff_targets(models)
     pushed = [0] * len(models)
     totals = {m.code: DayStats() for m in models}
     daily: dict[str, dict] = {}
-    files, lines_written, restart_log = [], 0, []
+    files, lines_written, restart_log, crash_log = [], 0, [], []
 
     for d, day in enumerate(day_list):
         ds, de = starts_of[d], starts_of[d + 1]
         last = d == len(day_list) - 1
         recs_by_line = []
         for li, (m, eng) in enumerate(zip(models, engines)):
-            horizon = de if last else de + LOOKAHEAD_S
+            horizon = de if last and live_s is None else de + LOOKAHEAD_S
             shifts = shifts_by_line[li]
             while pushed[li] < len(shifts) and shifts[pushed[li]].start < horizon:
                 eng.add_shift(shifts[pushed[li]])
@@ -203,11 +262,17 @@ def generate(
             )
             eng.flush(de)
             writer.add_events(eng.drain_events())
+            _deliver(engines, li, targets)
             recs_by_line.append((m, recs))
         sys_rng = np.random.default_rng([seed, _SYSTEM, day.toordinal()])
-        restart_at = find_quiet_moment(ds, recs_by_line) if day in restarts else None
-        if restart_at is not None:
-            restart_log.append(local_text(restart_at, tz))
+        cut_at = None
+        if day in crashing:
+            restart_at = cut_at = crash_moment(ds, recs_by_line, seed, day)
+            crash_log.append(local_text(restart_at, tz))
+        else:
+            restart_at = find_quiet_moment(ds, recs_by_line) if day in restarts else None
+            if restart_at is not None:
+                restart_log.append(local_text(restart_at, tz))
         writer.add_events(system_events(ds, restart_at, sys_rng))
         extra = others.before_ids(day, ds, de, recs_by_line) if others else ()
         day_stats = writer.add_calls(
@@ -215,6 +280,7 @@ def generate(
             restart_at,
             np.random.default_rng([seed, _WRITER, day.toordinal()]),
             extra,
+            cut_at=cut_at,
         )
         if others:
             others.after_ids(recs_by_line, writer.last_ids)
@@ -233,16 +299,26 @@ def generate(
                 {code: st.as_dict() for code, st in totals.items()},
             )
 
-    # Events after the last midnight (calls that straddle it, the end of shifts running
-    # past it) go to the next day's file, as the live log would hold them.
-    for eng in engines:
-        eng.flush(math.inf)
-        writer.add_events(eng.drain_events())
-    tail_day = end + timedelta(days=1)
-    if writer.pending:
-        path, n = writer.write_day(tail_day, math.inf)
+    if live_s is None:
+        # Events after the last midnight (calls that straddle it, the end of shifts running
+        # past it) go to the next day's file, as the live log would hold them.
+        for eng in engines:
+            eng.flush(math.inf)
+            writer.add_events(eng.drain_events())
+        if writer.pending:
+            path, n = writer.write_day(live_day, math.inf)
+            files.append(path.name)
+            lines_written += n
+    else:
+        path, n, live_stats = _live_day(
+            live_day, starts_of[-1], starts_of[-1] + live_s, models, engines, shifts_by_line,
+            pushed, forecasts, outages, load_factor, population, writer, targets, seed,
+        )
         files.append(path.name)
         lines_written += n
+        daily[live_day.isoformat()] = {code: st.as_dict() for code, st in live_stats.items()}
+        for code, st in live_stats.items():
+            totals[code].add(st)
 
     csv_path = outages_csv_path(out_dir)
     write_outages_csv(csv_path, outages, tz)
@@ -276,6 +352,42 @@ def generate(
             for o in outages
         ],
         "restarts": restart_log,
+        "crashes": crash_log,
+        "live_until": None if live_s is None else f"{live_day.isoformat()} {live_until}",
         "sources": other,
         "elapsed_s": round(time.perf_counter() - t_start, 2),
     }
+
+
+def _live_day(day, ds, cut, models, engines, shifts_by_line, pushed, forecasts, outages,
+              load_factor, population, writer, targets, seed):
+    """The live queue_log of `day` as read at `cut`: the day's calls until then, the
+    calls of the day before still running, nothing after. Returns the file, its line
+    count and the day's stats (entries written)."""
+    recs_by_line = []
+    for li, (m, eng) in enumerate(zip(models, engines)):
+        shifts = shifts_by_line[li]
+        while pushed[li] < len(shifts) and shifts[pushed[li]].start < cut:
+            eng.add_shift(shifts[pushed[li]])
+            pushed[li] += 1
+        rng = np.random.default_rng([seed, _ARRIVALS, day.toordinal(), li])
+        arr_t, arr_q = draw_arrivals(
+            m, forecasts[li][-1], ds, day_multipliers(m, outages, ds), load_factor, rng
+        )
+        callers = population.draw(len(arr_t), rng)
+        before = arr_t < cut  # the day's arrivals as a whole day would draw them, up to the cut
+        recs = eng.run_day(
+            ds, cut, arr_t[before], arr_q[before], callers[before],
+            np.random.default_rng([seed, _ENGINE, day.toordinal(), li]),
+        )
+        eng.flush(cut)
+        writer.add_events(eng.drain_events())
+        _deliver(engines, li, targets)
+        recs_by_line.append((m, recs))
+    writer.add_events(system_events(ds, None, np.random.default_rng([seed, _SYSTEM, day.toordinal()])))
+    stats = writer.add_calls(
+        recs_by_line, None, np.random.default_rng([seed, _WRITER, day.toordinal()]), until=cut
+    )
+    path, n = writer.write_day(day, cut)
+    writer.pending = []  # what happens after the log was read is not in it
+    return path, n, stats

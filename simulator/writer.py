@@ -6,6 +6,12 @@ stable, so lines of the same instant keep the order they were made in (DID befor
 ENTERQUEUE, PAUSEALL before its PAUSE lines). Every duration in a data field is a
 difference of the integer epochs written on the lines, as Asterisk computes them
 from time(NULL).
+
+A queue entry that continues another (an overflow, a transfer to another line's queue)
+is written with the call id of the entry it continues. A PBX restart in the middle of
+the day (`cut_at`) cuts the calls up at that moment: their lines from then on are never
+written (a queue entry with no end in the log), nor are the entries they would have
+continued into. A live cut (`until`) leaves out the entries that begin after it.
 """
 
 from __future__ import annotations
@@ -13,12 +19,21 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 
-from .engine import ANSWERED, END_AGENT, END_TRANSFER, EXITKEY, TIMEOUT
+from .engine import (
+    ANSWERED,
+    END_AGENT,
+    END_QUEUE_ATTENDED,
+    END_QUEUE_BLIND,
+    END_TRANSFER,
+    EXITKEY,
+    TIMEOUT,
+)
 from .profiles import LineModel
 
 TRANSFER_CONTEXT = "from-internal"
@@ -71,6 +86,8 @@ class QueueLogWriter:
         self.seq = first_seq  # last channel sequence number handed out
         self.pending: list[tuple[float, str]] = []
         self.last_ids: tuple = ([], [], [])
+        self.chain_ids: dict[int, str] = {}  # token -> call id of the entry it came from
+        self.dropped: set[int] = set()  # tokens of entries a restart cut before they went on
 
     def add_events(self, events) -> None:
         self.pending.extend(events)
@@ -84,8 +101,9 @@ class QueueLogWriter:
         times, owner = [], []
         for li, (_, recs) in enumerate(recs_by_line):
             for ri, r in enumerate(recs):
-                times.append(r[3] - r[4])  # caller channel: created before the IVR
-                owner.append((li, ri, 0))
+                if r[14] is None:  # a continued entry keeps the caller's channel
+                    times.append(r[3] - r[4])  # caller channel: created before the IVR
+                    owner.append((li, ri, 0))
                 if r[0] == ANSWERED:
                     times.append(r[10])  # member channel: created when it rings
                     owner.append((li, ri, 1))
@@ -114,6 +132,14 @@ class QueueLogWriter:
                 extra_ids[ri] = f"{ti}.{sq}"
             else:
                 (member_ids if kind else caller_ids)[li][ri] = f"{ti}.{sq}"
+        # an entry comes after the one it continues: earlier line, or earlier in its line
+        chain = self.chain_ids
+        for li, (_, recs) in enumerate(recs_by_line):
+            for ri, r in enumerate(recs):
+                if r[14] is not None:
+                    caller_ids[li][ri] = chain.pop(r[14])
+                if r[15] is not None:
+                    chain[r[15]] = caller_ids[li][ri]
         return caller_ids, member_ids, extra_ids
 
     def add_calls(
@@ -122,15 +148,19 @@ class QueueLogWriter:
         restart_at,
         rng,
         extra_times=(),
+        cut_at: float | None = None,
+        until: float | None = None,
     ) -> dict[str, DayStats]:
         """Adds the day's call lines; the channel ids handed out (caller, member, extra)
-        stay in self.last_ids for the other sources (CDR, CRM)."""
+        stay in self.last_ids for the other sources (CDR, CRM). cut_at: a restart that
+        cuts the calls up at that moment; until: entries from then on are not written.
+        The stats count the entries written, each with the outcome it was simulated with."""
         caller_ids, member_ids, extra_ids = self._channel_ids(
             recs_by_line, restart_at, rng, extra_times
         )
         self.last_ids = (caller_ids, member_ids, extra_ids)
         ev, numbers = self.pending, self.numbers
-        add = ev.append
+        dropped = self.dropped
         stats = {}
         for li, (model, recs) in enumerate(recs_by_line):
             st = DayStats()
@@ -139,10 +169,23 @@ class QueueLogWriter:
                 model.traits.did,
                 model.traits.transfer_extens,
             )
+            qxfer_exten = model.traits.queue_transfer_exten
             sl_t, short_t = model.sl_seconds, model.short_abandon_s
             n_ans = n_sl = n_20 = hold_sum = talk_sum = 0
-            n_key = n_to = n_ab = n_short = 0
+            n_key = n_to = n_ab = n_short = n_entries = 0
             for r, cid, muid in zip(recs, caller_ids[li], member_ids[li]):
+                a = r[3]
+                if (until is not None and a >= until) or (r[14] is not None and r[14] in dropped):
+                    if r[15] is not None:
+                        dropped.add(r[15])
+                    continue
+                n_entries += 1
+                add = ev.append
+                if cut_at is not None and a < cut_at < (r[11] if r[0] == ANSWERED else r[8]):
+                    # up when the PBX restarted: nothing of the call is logged from then on
+                    if r[15] is not None:
+                        dropped.add(r[15])
+                    add = partial(_append_before, ev, cut_at)
                 (
                     kind,
                     q,
@@ -158,6 +201,8 @@ class QueueLogWriter:
                     t2,
                     detail,
                     pos,
+                    _link,
+                    _token,
                 ) = r
                 ea = int(a)
                 head = f"{cid}|{queues[q]}|"
@@ -183,11 +228,21 @@ class QueueLogWriter:
                             f"{e1}|{head}{agent}|CONNECT|{hold}|{muid}|{int(t1 - rs)}\n",
                         )
                     )
-                    if detail == END_TRANSFER:
+                    if detail in (END_TRANSFER, END_QUEUE_BLIND):
+                        exten = extens[pos] if detail == END_TRANSFER else qxfer_exten
                         add(
                             (
                                 t2,
-                                f"{e2}|{head}{agent}|BLINDTRANSFER|{extens[pos]}|{TRANSFER_CONTEXT}|{hold}|{talk}|{origpos}\n",
+                                f"{e2}|{head}{agent}|BLINDTRANSFER|{exten}|{TRANSFER_CONTEXT}|{hold}|{talk}|{origpos}\n",
+                            )
+                        )
+                    elif detail == END_QUEUE_ATTENDED:
+                        # Asterisk 12+: BRIDGE|<bridge unique id>|holdtime|calltime|origposition
+                        bridge = f"{int(muid.split('.')[1]):08x}-{e2 % 65536:04x}-4{e1 % 4096:03x}"
+                        add(
+                            (
+                                t2,
+                                f"{e2}|{head}{agent}|ATTENDEDTRANSFER|BRIDGE|{bridge}|{hold}|{talk}|{origpos}\n",
                             )
                         )
                     elif detail == END_AGENT:
@@ -236,7 +291,7 @@ class QueueLogWriter:
                     else:
                         n_ab += 1
             st.offered, st.answered, st.answered_in_sl, st.answered_in_20 = (
-                len(recs),
+                n_entries,
                 n_ans,
                 n_sl,
                 n_20,
@@ -264,3 +319,8 @@ class QueueLogWriter:
 
 
 _EPOCH = itemgetter(0)
+
+
+def _append_before(lines: list, cut: float, line: tuple[float, str]) -> None:
+    if line[0] < cut:
+        lines.append(line)

@@ -29,54 +29,113 @@ def read_events(files: list[Path]) -> list[tuple]:
     return events
 
 
-def calls_from_events(events: list[tuple]) -> list[dict]:
+def calls_from_events(events: list[tuple], lost_after_minutes: int = 240) -> list[dict]:
+    """One dict per queue entry, in the order the entries were logged. Events go to the
+    latest entry of their (call id, queue). An entry with neither a CONNECT nor an ending
+    event is pending while the log's last line is less than `lost_after_minutes` after it
+    entered, a lost record from then on."""
     calls, open_calls = [], {}
     for epoch, callid, queue, _agent, event, data in events:
         key = (callid, queue)
         if event == "ENTERQUEUE":
             call = {"callid": callid, "queue": queue, "entered": epoch, "outcome": "unknown",
-                    "wait": None, "talk": None}
+                    "wait": None, "talk": None, "ended": False}
             calls.append(call)
             open_calls[key] = call
             continue
         call = open_calls.get(key)
         if call is None:
             continue
+        if event in END_EVENTS:
+            call["ended"] = True
         if event == "CONNECT":
             call["outcome"], call["wait"] = "answered", int(data[0])
         elif event in ("COMPLETEAGENT", "COMPLETECALLER"):
             call["talk"] = int(data[1])
         elif event in ("BLINDTRANSFER", "TRANSFER"):
             call["talk"] = int(data[3])
+        elif event == "ATTENDEDTRANSFER":
+            # BRIDGE|id|hold|talk|pos, APP|app|hold|talk|pos, LINK|chan1|chan2|hold|talk|pos
+            call["talk"] = int(data[4] if data[0] == "LINK" else data[3])
         elif event == "ABANDON":
             call["outcome"], call["wait"] = "abandoned", int(data[2])
         elif event in ("EXITWITHTIMEOUT", "EXITEMPTY", "WITHDRAW"):
             call["outcome"], call["wait"] = "system", int(data[2]) if len(data) > 2 else None
         elif event == "EXITWITHKEY":
             call["outcome"], call["wait"] = "system", int(data[3])
+    last_line = max((e[0] for e in events), default=0)
+    for call in calls:
+        if call["outcome"] == "unknown" and not call["ended"]:
+            still_open = last_line - call["entered"] < lost_after_minutes * 60
+            call["outcome"] = "pending" if still_open else "lost_record"
     return calls
 
 
-def daily_kpis(calls: list[dict], queue_to_line: dict, unmapped: str, lines: dict) -> dict:
-    """{(line, date): {...}} with lines[line] = (sl_seconds, short_seconds)."""
-    acc = defaultdict(lambda: defaultdict(float))
+def line_contacts(calls: list[dict], queue_to_line: dict, unmapped: str) -> list[dict]:
+    """Entries of one call into queues of the same line, one after the other, are one
+    contact of that line (docs/contract_defaults.md, "Calls that move between queues"):
+    answered if any entry was; its wait the entries' waits up to the first answer (all of
+    them if none); its talk every answered entry's talk; pending or lost when an entry up
+    to the one that decides it is."""
+    by_call: dict[str, list[dict]] = defaultdict(list)
     for call in calls:
-        line = queue_to_line.get(call["queue"], unmapped)
-        day = datetime.fromtimestamp(call["entered"], tz=UTC).astimezone(LOCAL).date()
+        by_call[call["callid"]].append(call)
+    contacts = []
+    for entries in by_call.values():
+        runs: list[list[dict]] = []
+        for entry in entries:
+            line = queue_to_line.get(entry["queue"], unmapped)
+            if runs and runs[-1][0]["line"] == line:
+                runs[-1].append({**entry, "line": line})
+            else:
+                runs.append([{**entry, "line": line}])
+        for run in runs:
+            answered = [i for i, e in enumerate(run) if e["outcome"] == "answered"]
+            upto = run[: answered[0] + 1] if answered else run
+            outcomes = {e["outcome"] for e in upto}
+            if "lost_record" in outcomes:
+                outcome = "lost_record"
+            elif "pending" in outcomes:
+                outcome = "pending"
+            else:
+                outcome = "answered" if answered else run[-1]["outcome"]
+            waits = [e["wait"] for e in upto]
+            talks = [run[i]["talk"] for i in answered]
+            contacts.append({
+                "line": run[0]["line"], "entered": run[0]["entered"], "outcome": outcome,
+                "wait": None if outcome in ("pending", "lost_record") or None in waits else sum(waits),
+                "talk": sum(talks) if answered and None not in talks else None,
+            })
+    return contacts
+
+
+def daily_kpis(calls: list[dict], queue_to_line: dict, unmapped: str, lines: dict) -> dict:
+    """{(line, date): {...}} with lines[line] = (sl_seconds, short_seconds), counted per
+    line contact on the day of its first entry."""
+    acc = defaultdict(lambda: defaultdict(float))
+    for contact in line_contacts(calls, queue_to_line, unmapped):
+        line = contact["line"]
+        day = datetime.fromtimestamp(contact["entered"], tz=UTC).astimezone(LOCAL).date()
         sl_seconds, short_seconds = lines[line]
         a = acc[(line, day)]
+        if contact["outcome"] == "pending":
+            a["pending"] += 1
+            continue
+        if contact["outcome"] == "lost_record":
+            a["lost"] += 1
+            continue
         a["offered"] += 1
-        if call["outcome"] == "answered":
+        if contact["outcome"] == "answered":
             a["answered"] += 1
-            a["wait"] += call["wait"]
-            a["within"] += call["wait"] <= sl_seconds
-            if call["talk"] is not None:
+            a["wait"] += contact["wait"]
+            a["within"] += contact["wait"] <= sl_seconds
+            if contact["talk"] is not None:
                 a["handled"] += 1
-                a["talk"] += call["talk"]
-        elif call["outcome"] == "abandoned":
+                a["talk"] += contact["talk"]
+        elif contact["outcome"] == "abandoned":
             a["abandoned"] += 1
-            a["short"] += call["wait"] < short_seconds
-        elif call["outcome"] == "system":
+            a["short"] += contact["wait"] < short_seconds
+        elif contact["outcome"] == "system":
             a["system"] += 1
     out = {}
     for key, a in acc.items():
@@ -84,6 +143,7 @@ def daily_kpis(calls: list[dict], queue_to_line: dict, unmapped: str, lines: dic
         out[key] = {
             "offered": a["offered"], "answered": a["answered"], "abandoned": a["abandoned"],
             "short_abandoned": a["short"], "unanswered_by_system": a["system"],
+            "pending_calls": a["pending"], "lost_records": a["lost"],
             "service_level": a["within"] / denominator if denominator else None,
             "asa_seconds": a["wait"] / a["answered"] if a["answered"] else None,
             "abandon_rate": (a["abandoned"] - a["short"]) / denominator if denominator else None,

@@ -1,5 +1,8 @@
 """A few simulated days through the real loader and dbt: every KPI of kpi_line_daily equals
-the independent calculation from the log text, and the agent model is consistent."""
+the independent calculation from the log text, and the agent model is consistent. The
+simulation has calls transferred from atc into a help-desk queue, calls that overflow to a
+second queue of their line, a PBX crash that leaves calls without an end, and a live log
+read mid-morning with calls still in progress."""
 
 from __future__ import annotations
 
@@ -15,14 +18,15 @@ from ingestion.contract_config import load_config
 from simulator import generate
 
 FIELDS = ["offered", "answered", "abandoned", "short_abandoned", "unanswered_by_system",
-          "service_level", "asa_seconds", "abandon_rate", "aht_seconds"]
+          "pending_calls", "lost_records", "service_level", "asa_seconds", "abandon_rate",
+          "aht_seconds"]
 
 
 @pytest.fixture(scope="module")
 def simulated(tmp_path_factory):
     root = tmp_path_factory.mktemp("sim")
     landing = root / "landing"
-    generate(landing / "queue_log", days=4, end="2024-03-04", seed=7)
+    generate(landing / "queue_log", days=4, end="2024-03-04", seed=7, crashes=1, live_until="10:30")
     warehouse = root / "wh.duckdb"
     build_warehouse(warehouse, landing)
     return warehouse, landing
@@ -39,17 +43,32 @@ def test_daily_kpis_equal_the_independent_calculation(simulated):
         actual = {
             (r[0], r[1]): dict(zip(FIELDS, r[2:]))
             for r in db.execute(
-                f"select line_code, report_date, {', '.join(FIELDS)} from kpi_line_daily where offered > 0"
+                f"select line_code, report_date, {', '.join(FIELDS)} from kpi_line_daily "
+                "where offered > 0 or pending_calls > 0 or lost_records > 0"
             ).fetchall()
         }
     assert set(actual) == set(expected)
     assert sum(v["offered"] for v in expected.values()) > 4000
+    assert sum(v["lost_records"] for v in expected.values()) > 0
     for key, values in expected.items():
         for name, value in values.items():
             got = actual[key][name]
             assert (got is None) == (value is None), (key, name)
             if value is not None:
                 assert math.isclose(got, value, rel_tol=1e-9), (key, name, got, value)
+
+
+def test_moving_calls_and_calls_without_an_end_are_in_the_data(simulated):
+    warehouse, _ = simulated
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        transfers, overflows = db.execute("""
+            select count(distinct callid) filter (where line_contact_entries = 1 and call_entry_no = 2),
+                   count(distinct callid) filter (where line_contact_entries = 2)
+            from fct_calls where direction = 'inbound'""").fetchone()
+        lost = db.execute(
+            "select sum(calls_lost_record) from data_quality_daily where source = 'asterisk_queue_log'"
+        ).fetchone()[0]
+    assert transfers > 50 and overflows > 20 and lost > 0
 
 
 def test_interval_rows_add_up_to_the_day(simulated):
@@ -70,10 +89,12 @@ def test_interval_rows_add_up_to_the_day(simulated):
 def test_agents_never_exceed_the_contracted_positions_and_talk_fits_in_logged_time(simulated):
     warehouse, _ = simulated
     with duckdb.connect(str(warehouse), read_only=True) as db:
-        # the simulator seats at most the contracted positions; at shift handover an agent
-        # finishing his last call overlaps his successor for a few minutes, never a whole seat
+        # the simulator seats at most the contracted positions; at a shift handover the agents
+        # finishing their last call overlap their successors for a few minutes each (eight
+        # agents leaving at 17:30 with up to 11 minutes of call left make 1.5 seats for that
+        # half hour), never two whole seats
         over = db.execute(
-            "select count(*) from kpi_line_interval where positions_staffed > contracted_positions + 1"
+            "select count(*) from kpi_line_interval where positions_staffed > contracted_positions + 2"
         ).fetchone()[0]
         staffed = db.execute(
             "select max(positions_staffed) from kpi_line_interval where line_code = 'atc'"

@@ -41,6 +41,7 @@ DATA_FIELDS = {
     "EXITWITHKEY": 4,
     "RINGNOANSWER": 1,
     "BLINDTRANSFER": 5,
+    "ATTENDEDTRANSFER": 5,
     "ADDMEMBER": 1,
     "REMOVEMEMBER": 1,
     "PAUSE": 1,
@@ -58,7 +59,9 @@ TERMINAL = {
     "EXITWITHTIMEOUT",
     "EXITWITHKEY",
     "BLINDTRANSFER",
+    "ATTENDEDTRANSFER",
 }
+TRANSFERS = ("BLINDTRANSFER", "ATTENDEDTRANSFER")
 LINE_RE = re.compile(r"^(\d+)\|([^|]*)\|([^|]*)\|([^|]*)\|([A-Z]+)\|(.*)$")
 CALLID_RE = re.compile(r"^(\d+)\.(\d+)$")
 PAUSE_REASONS = {"Break", "Almuerzo", "Capacitacion", "Baño"}
@@ -87,10 +90,30 @@ def calls_by_id(rows) -> dict[str, dict]:
     return calls
 
 
+def entries_of(call: dict) -> list[list[tuple]]:
+    """The call's queue entries: its events split at each ENTERQUEUE (a DID line goes
+    with the ENTERQUEUE after it)."""
+    entries: list[list[tuple]] = []
+    pending: list[tuple] = []
+    for e in call["events"]:
+        if e[4] == "DID":
+            pending.append(e)
+        elif e[4] == "ENTERQUEUE" or not entries:
+            entries.append([*pending, e])
+            pending = []
+        else:
+            entries[-1].append(e)
+    return entries
+
+
+def crash_epochs(rows) -> list[int]:
+    return [r[1] for r in rows if r[5] == "QUEUESTART"]
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("sim") / "queue_log"
-    summary = generate(out, days=DAYS, end=END, seed=SEED, outage_days=1)
+    summary = generate(out, days=DAYS, end=END, seed=SEED, outage_days=1, crashes=1)
     rows = read_log(out)
     return out, summary, rows, calls_by_id(rows)
 
@@ -137,6 +160,8 @@ def test_every_line_has_the_asterisk_layout(run, lines_of_queue):
         "ABANDON",
         "RINGNOANSWER",
         "BLINDTRANSFER",
+        "ATTENDEDTRANSFER",
+        "EXITWITHTIMEOUT",
         "ADDMEMBER",
         "REMOVEMEMBER",
         "PAUSEALL",
@@ -193,53 +218,76 @@ def test_every_line_has_the_asterisk_layout(run, lines_of_queue):
     assert summary["files"][-1] == f"queue_log-{END + timedelta(days=1):%Y%m%d}"
 
 
-def test_every_call_has_exactly_one_terminal_event(run):
-    _, summary, _, calls = run
-    entered = 0
+def test_every_queue_entry_has_exactly_one_terminal_event(run, lines_of_queue):
+    """One ending per queue entry, nothing after the last one. A call enters a second queue
+    only at the second it left the first: an overflow after EXITWITHTIMEOUT into another
+    queue of the same line, or a transfer of an answered call into another line's queue.
+    The only entries with no ending are those a PBX crash cut (the day's QUEUESTART)."""
+    _, summary, rows, calls = run
+    crashes = crash_epochs(rows)
+    assert len(summary["crashes"]) == 1
+    entered = cut = overflows = transfers = 0
     for callid, c in calls.items():
-        evs = [e[4] for e in c["events"]]
-        if "ENTERQUEUE" not in evs:
-            continue  # member channel ids appear only inside CONNECT data, never as callid
-        entered += 1
-        assert evs.count("ENTERQUEUE") == 1, callid
-        terminals = [e for e in evs if e in TERMINAL]
-        assert len(terminals) == 1, (callid, evs)
-        assert evs[-1] in TERMINAL, (callid, evs)  # nothing after the end of the call
-        assert (
-            int(CALLID_RE.match(callid).group(1))
-            <= c["events"][evs.index("ENTERQUEUE")][1]
-        )
-    assert all("ENTERQUEUE" in [e[4] for e in c["events"]] for c in calls.values())
+        entries = entries_of(c)
+        for i, entry in enumerate(entries):
+            evs = [e[4] for e in entry]
+            assert evs.count("ENTERQUEUE") == 1, (callid, evs)
+            entered += 1
+            terminals = [e for e in entry if e[4] in TERMINAL]
+            if not terminals:
+                cut += 1
+                assert i == len(entries) - 1, (callid, evs)
+                assert any(entry[-1][1] <= t < entry[0][1] + 86400 for t in crashes), (callid, evs)
+                continue
+            assert len(terminals) == 1 and evs[-1] in TERMINAL, (callid, evs)
+            if i + 1 < len(entries):
+                nxt = next(e for e in entries[i + 1] if e[4] == "ENTERQUEUE")
+                assert nxt[1] == terminals[0][1], callid
+                same_line = lines_of_queue[nxt[2]] == lines_of_queue[entry[0][2]]
+                if terminals[0][4] == "EXITWITHTIMEOUT":
+                    assert same_line and nxt[2] != entry[0][2], callid
+                    overflows += 1
+                else:
+                    assert terminals[0][4] in TRANSFERS and not same_line, callid
+                    transfers += 1
+        assert int(CALLID_RE.match(callid).group(1)) <= entries[0][0][1]
     assert entered == summary["calls"]
+    assert overflows > 20 and transfers > 50 and cut > 0
 
 
 def test_connect_holdtime_and_durations_match_the_epochs(run):
     _, _, _, calls = run
     checked = 0
     for callid, c in calls.items():
-        by_event = {e[4]: e for e in c["events"]}
-        enter = by_event["ENTERQUEUE"]
-        origpos = enter[5][2]
-        if "CONNECT" in by_event:
-            conn = by_event["CONNECT"]
-            hold = int(conn[5][0])
-            assert abs(hold - (conn[1] - enter[1])) <= 1, callid
-            assert CALLID_RE.match(conn[5][1]) and conn[5][1] != callid
-            end = next(e for e in c["events"] if e[4] in TERMINAL)
-            assert end[3] == conn[3]  # the agent who answered ends the call
-            if end[4] == "BLINDTRANSFER":
-                _exten, _context, e_hold, talk, e_orig = end[5]
+        for entry in entries_of(c):
+            by_event = {e[4]: e for e in entry}
+            enter = by_event["ENTERQUEUE"]
+            origpos = enter[5][2]
+            ends = [e for e in entry if e[4] in TERMINAL]
+            if not ends:
+                continue  # cut by a crash
+            end = ends[0]
+            if "CONNECT" in by_event:
+                conn = by_event["CONNECT"]
+                hold = int(conn[5][0])
+                assert abs(hold - (conn[1] - enter[1])) <= 1, callid
+                assert CALLID_RE.match(conn[5][1]) and conn[5][1] != callid
+                assert end[3] == conn[3]  # the agent who answered ends the call
+                if end[4] == "BLINDTRANSFER":
+                    _exten, _context, e_hold, talk, e_orig = end[5]
+                elif end[4] == "ATTENDEDTRANSFER":
+                    kind, bridge, e_hold, talk, e_orig = end[5]
+                    assert kind == "BRIDGE" and bridge
+                else:
+                    e_hold, talk, e_orig = end[5]
+                assert int(e_hold) == hold and e_orig == origpos
+                assert abs(int(talk) - (end[1] - conn[1])) <= 1
+                checked += 1
             else:
-                e_hold, talk, e_orig = end[5]
-            assert int(e_hold) == hold and e_orig == origpos
-            assert abs(int(talk) - (end[1] - conn[1])) <= 1
-            checked += 1
-        else:
-            end = next(e for e in c["events"] if e[4] in TERMINAL)
-            assert end[4] in ("ABANDON", "EXITWITHTIMEOUT", "EXITWITHKEY")
-            wait = int(end[5][-1])
-            assert abs(wait - (end[1] - enter[1])) <= 1
-            assert end[5][-2] == origpos
+                assert end[4] in ("ABANDON", "EXITWITHTIMEOUT", "EXITWITHKEY")
+                wait = int(end[5][-1])
+                assert abs(wait - (end[1] - enter[1])) <= 1
+                assert end[5][-2] == origpos
     assert checked > 1000
 
 
@@ -252,8 +300,10 @@ def test_no_agent_talks_on_two_calls_at_once(run):
             assert agent not in talking, (agent, talking.get(agent), callid)
             talking[agent] = callid
             connects += 1
-        elif event in ("COMPLETEAGENT", "COMPLETECALLER", "BLINDTRANSFER"):
+        elif event in ("COMPLETEAGENT", "COMPLETECALLER", *TRANSFERS):
             assert talking.pop(agent) == callid
+        elif event == "QUEUESTART":
+            talking.clear()  # a crash cuts every call: their ends are never logged
     assert connects > 1000 and not talking
 
 
@@ -312,6 +362,30 @@ def test_a_call_crosses_midnight_into_the_next_file(run):
             assert days[-1] == days[0] + timedelta(days=1)
             crossing += 1
     assert crossing >= 1
+
+
+def test_a_live_log_ends_with_calls_in_progress(tmp_path):
+    """live_until: the day after END is the live log as read at 10:30 local, nothing at or
+    after that second; calls then waiting or talking have no ending line."""
+    out = tmp_path / "queue_log"
+    summary = generate(out, days=2, end=END, seed=SEED, outage_days=0, crashes=0,
+                       live_until="10:30", sources=False)
+    live = END + timedelta(days=1)
+    cut = datetime(live.year, live.month, live.day, 10, 30, tzinfo=BA).timestamp()
+    assert summary["live_until"] == f"{live} 10:30"
+    assert summary["files"][-1] == f"queue_log-{live:%Y%m%d}"
+    rows = read_log(out)
+    assert max(r[1] for r in rows) < cut
+    assert max(r[1] for r in rows) > cut - 600  # the morning is busy
+    in_progress = 0
+    for c in calls_by_id(rows).values():
+        for entry in entries_of(c):
+            if not any(e[4] in TERMINAL for e in entry):
+                in_progress += 1
+                assert entry[0][1] > cut - 4 * 3600
+    assert in_progress > 5
+    enterqueues = sum(r[5] == "ENTERQUEUE" for r in rows)
+    assert enterqueues == summary["calls"]
 
 
 def test_callers_come_back_within_days(run):

@@ -64,20 +64,22 @@ def sim(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def queue_calls(sim):
-    """callid -> {'enter': epoch, 'number': str, 'connect': (epoch, agent) | None, 'end': epoch}"""
+    """callid -> its queue entries in log order, each {'enter': epoch, 'number': str,
+    'connect': (epoch, agent) | None, 'end': epoch | None} (a call transferred or overflowing
+    into another queue has more than one)."""
     landing, _ = sim
-    calls: dict[str, dict] = {}
+    calls: dict[str, list[dict]] = defaultdict(list)
     for path in sorted((landing / "queue_log").glob("queue_log-*")):
         for line in path.read_text(encoding="utf-8").splitlines():
             epoch, callid, _queue, agent, event, *data = line.split("|")
             if event == "ENTERQUEUE":
-                calls[callid] = {"enter": int(epoch), "number": data[1], "connect": None, "end": None}
+                calls[callid].append({"enter": int(epoch), "number": data[1], "connect": None, "end": None})
             elif event == "CONNECT":
-                calls[callid]["connect"] = (int(epoch), agent)
-            elif event in ("COMPLETEAGENT", "COMPLETECALLER", "BLINDTRANSFER", "ABANDON", "EXITWITHTIMEOUT",
-                           "EXITWITHKEY"):
-                calls[callid]["end"] = int(epoch)
-    return calls
+                calls[callid][-1]["connect"] = (int(epoch), agent)
+            elif event in ("COMPLETEAGENT", "COMPLETECALLER", "BLINDTRANSFER", "ATTENDEDTRANSFER", "ABANDON",
+                           "EXITWITHTIMEOUT", "EXITWITHKEY"):
+                calls[callid][-1]["end"] = int(epoch)
+    return dict(calls)
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +160,7 @@ def in_hours(t: datetime, hours: dict, ar_holidays) -> bool:
 
 
 # --- CDR ---------------------------------------------------------------------------------
-def test_cdr_is_cdr_csv_with_18_fields(cdr):
+def test_cdr_is_cdr_csv_with_18_fields(cdr, queue_calls):
     lines, rows = cdr
     for line, row in zip(lines, rows):
         f = cdr_fields(line)
@@ -181,23 +183,34 @@ def test_cdr_is_cdr_csv_with_18_fields(cdr):
         assert CALLID.match(row[16]), row[16]
     ends = [ts(r[11]) for r in rows]
     assert ends == sorted(ends), "Master.csv is appended when calls end"
-    assert len({r[16] for r in rows}) == len(rows), "uniqueids are unique across inbound and outbound calls"
+    # uniqueids are unique across inbound and outbound calls; a call that went on to a second
+    # queue writes a CDR record per queue entry under its one uniqueid
+    inbound = Counter(r[16] for r in rows if r[7] == "Queue")
+    outbound = Counter(r[16] for r in rows if r[7] != "Queue")
+    assert set(outbound.values()) == {1} and not set(outbound) & set(inbound)
+    assert inbound == {callid: len(entries) for callid, entries in queue_calls.items()}
+    assert max(inbound.values()) == 2
     # the embedded quotes of clid are doubled
     assert any('"""' in line for line in lines)
 
 
 def test_inbound_cdr_rows_join_the_queue_log(cdr, queue_calls):
     _, rows = cdr
-    inbound = {r[16]: r for r in rows if r[7] == "Queue"}
+    inbound = defaultdict(list)
+    for r in rows:  # in order of call end, as the entries of one call
+        if r[7] == "Queue":
+            inbound[r[16]].append(r)
     assert set(inbound) == set(queue_calls)
-    for callid, c in queue_calls.items():
-        r = inbound[callid]
-        assert r[0] == "" and r[1] == c["number"]
-        # start is the creation of the caller's channel, the epoch of the uniqueid
-        assert ts(r[9]).replace(tzinfo=BA).timestamp() == int(callid.split(".")[0])
-        assert ts(r[11]).replace(tzinfo=BA).timestamp() == c["end"]
-        assert bool(r[6]) == (c["connect"] is not None)
-        assert re.fullmatch(r"SIP/trunk-[0-9a-f]{8}", r[5])
+    for callid, entries in queue_calls.items():
+        for i, (r, c) in enumerate(zip(inbound[callid], entries, strict=True)):
+            assert r[0] == "" and r[1] == c["number"]
+            # the first record starts at the creation of the caller's channel, the epoch of the
+            # uniqueid; a later one when the call entered its next queue
+            start = int(callid.split(".")[0]) if i == 0 else c["enter"]
+            assert ts(r[9]).replace(tzinfo=BA).timestamp() == start
+            assert ts(r[11]).replace(tzinfo=BA).timestamp() == c["end"]
+            assert bool(r[6]) == (c["connect"] is not None)
+            assert re.fullmatch(r"SIP/trunk-[0-9a-f]{8}", r[5])
 
 
 def test_outbound_dials_look_like_a_dialer(cdr, config):
@@ -274,12 +287,13 @@ def test_phone_cases_name_answered_calls_of_the_queue_log(cases, queue_calls):
     phone = [c for c in cases if c["channel"] == "phone"]
     assert len(phone) > 1000
     for c in phone:
-        call = queue_calls[c["origin_call_id"]]
-        assert call["connect"] is not None, c
-        assert c["agent"] == call["connect"][1]
-        # opened when the call ended, for the caller's number
-        assert ts(c["created_at"]).replace(tzinfo=BA).timestamp() == call["end"]
-        assert call["number"] in (c["customer_phone"], "anonymous")
+        # opened by the agent who answered one of the call's queue entries, when it ended,
+        # for the caller's number
+        created = ts(c["created_at"]).replace(tzinfo=BA).timestamp()
+        entries = [e for e in queue_calls[c["origin_call_id"]]
+                   if e["connect"] is not None and e["connect"][1] == c["agent"] and e["end"] == created]
+        assert len(entries) == 1, c
+        assert entries[0]["number"] in (c["customer_phone"], "anonymous")
     assert all(not c["origin_call_id"] or c["channel"] in ("phone", "social") for c in cases)
     assert all(CALLID.match(c["origin_call_id"]) for c in phone)
 

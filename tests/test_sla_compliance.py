@@ -21,7 +21,7 @@ import yaml
 
 from ingestion import settings
 from tests.conftest import build_warehouse
-from tests.independent_kpis import LOCAL, calls_from_events, read_events
+from tests.independent_kpis import LOCAL, calls_from_events, line_contacts, read_events
 
 OUTAGE = ("TEST-OUT-1", datetime(2024, 1, 31, 10, 0), datetime(2024, 1, 31, 12, 30))
 
@@ -75,12 +75,13 @@ def _oracle(landing, months: dict) -> dict:
     """{(month, term): (raw, adjusted)} for the help desk, from the queue_log text.
     months[month] = {term: (threshold_seconds or None)}."""
     config = yaml.safe_load(settings.config_path().read_text(encoding="utf-8"))
-    helpdesk_queues = set(config["lines"]["helpdesk"]["queues"])
+    queue_to_line = {q: code for code, line in config["lines"].items() for q in line.get("queues", [])}
     short = config["lines"]["helpdesk"]["short_abandon_seconds"]
     calls = calls_from_events(read_events(sorted((landing / "queue_log").glob("queue_log-*"))))
     sums = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])  # raw num, raw den, adjusted num, adjusted den
-    for call in calls:
-        if call["queue"] not in helpdesk_queues:
+    # a unit is a line contact whose end is known (pending and lost records are not offered)
+    for call in line_contacts(calls, queue_to_line, config["unmapped_line"]):
+        if call["line"] != "helpdesk" or call["outcome"] in ("pending", "lost_record"):
             continue
         entered = datetime.fromtimestamp(call["entered"], tz=UTC).astimezone(LOCAL).replace(tzinfo=None)
         month = entered.date().replace(day=1)

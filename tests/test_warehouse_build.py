@@ -16,6 +16,11 @@ from ingestion.contract_config import load_config
 
 # 2024-03-01 23:59:50 in Buenos Aires = 2024-03-02 02:59:50 UTC
 NIGHT = 1709348390
+# 2024-03-01 11:00:00 in Buenos Aires
+MORNING = 1709301600
+KPI_FIELDS = ["offered", "answered", "abandoned", "short_abandoned", "unanswered_by_system",
+              "pending_calls", "lost_records", "service_level", "asa_seconds", "abandon_rate",
+              "aht_seconds"]
 
 
 def _write(path: Path, lines: list[str]) -> None:
@@ -64,13 +69,10 @@ def _assert_matches_independent(warehouse: Path, files: list[Path]) -> int:
                           config.unmapped_line, lines)
     with duckdb.connect(str(warehouse), read_only=True) as db:
         actual = {
-            (r[0], r[1]): dict(zip(
-                ["offered", "answered", "abandoned", "short_abandoned", "unanswered_by_system",
-                 "service_level", "asa_seconds", "abandon_rate", "aht_seconds"], r[2:]))
+            (r[0], r[1]): dict(zip(KPI_FIELDS, r[2:]))
             for r in db.execute(
-                "select line_code, report_date, offered, answered, abandoned, short_abandoned, "
-                "unanswered_by_system, service_level, asa_seconds, abandon_rate, aht_seconds "
-                "from kpi_line_daily where offered > 0").fetchall()
+                f"select line_code, report_date, {', '.join(KPI_FIELDS)} from kpi_line_daily "
+                "where offered > 0 or pending_calls > 0 or lost_records > 0").fetchall()
         }
     assert set(actual) == set(expected)
     for key, values in expected.items():
@@ -112,6 +114,105 @@ def test_handmade_kpis_match_the_independent_calculation(handmade_warehouse):
     # by hand: 4 offered, 1 short abandon -> denominator 3; c3 (15 s) and c4 (10 s) within 30 s;
     # c4's end is lost, so AHT counts c3 only
     assert row == (4, 2, 1, 1, 2 / 3, 0.0, 1, 240.0)
+
+
+@pytest.fixture(scope="module")
+def moving_warehouse(tmp_path_factory) -> tuple[Path, Path]:
+    """Calls that move between queues, and calls whose end the log does not hold. The log's
+    last line is at 17:00 local (T + 6 h); the contract's lost-record delay is 240 min."""
+    t = MORNING
+    root = tmp_path_factory.mktemp("moving")
+    landing = root / "landing"
+    _write(landing / "queue_log-20240301", [
+        f"{t - 60}|MANAGER|atc_facturacion|Ana|ADDMEMBER|",
+        # c1: answered in atc after 12 s, talks 180 s, attended transfer to the help desk,
+        # which answers after its own 40 s and talks 300 s
+        f"{t}|c1|atc_facturacion|NONE|ENTERQUEUE||1145678901|1",
+        f"{t + 12}|c1|atc_facturacion|Ana|CONNECT|12|c1b|3",
+        f"{t + 192}|c1|atc_facturacion|Ana|ATTENDEDTRANSFER|BRIDGE|6b3c01|12|180|1",
+        f"{t + 192}|c1|hd_internet|NONE|ENTERQUEUE||1145678901|1",
+        f"{t + 232}|c1|hd_internet|Bea|CONNECT|40|c1c|4",
+        f"{t + 532}|c1|hd_internet|Bea|COMPLETECALLER|40|300|1",
+        # c2: the same with a blind transfer: 5 s and 60 s in atc, 10 s and 200 s in hd_catv
+        f"{t + 600}|c2|atc_ventas|NONE|ENTERQUEUE||1145678902|1",
+        f"{t + 605}|c2|atc_ventas|Carla|CONNECT|5|c2b|2",
+        f"{t + 665}|c2|atc_ventas|Carla|BLINDTRANSFER|7002|from-internal|5|60|1",
+        f"{t + 665}|c2|hd_catv|NONE|ENTERQUEUE||1145678902|1",
+        f"{t + 675}|c2|hd_catv|Bea|CONNECT|10|c2c|2",
+        f"{t + 875}|c2|hd_catv|Bea|COMPLETEAGENT|10|200|1",
+        # c3: times out of atc_reclamos after 15 s, answered in atc_facturacion after 6 s
+        f"{t + 1000}|c3|atc_reclamos|NONE|ENTERQUEUE||1145678903|1",
+        f"{t + 1015}|c3|atc_reclamos|NONE|EXITWITHTIMEOUT|1|1|15",
+        f"{t + 1015}|c3|atc_facturacion|NONE|ENTERQUEUE||1145678903|1",
+        f"{t + 1021}|c3|atc_facturacion|Ana|CONNECT|6|c3b|1",
+        f"{t + 1121}|c3|atc_facturacion|Ana|COMPLETECALLER|6|100|1",
+        # c4: times out of hd_catv after 3 s, abandons hd_internet after 2 s
+        f"{t + 1200}|c4|hd_catv|NONE|ENTERQUEUE||1145678904|1",
+        f"{t + 1203}|c4|hd_catv|NONE|EXITWITHTIMEOUT|1|1|3",
+        f"{t + 1203}|c4|hd_internet|NONE|ENTERQUEUE||1145678904|1",
+        f"{t + 1205}|c4|hd_internet|NONE|ABANDON|1|1|2",
+        # no end: c5 5 h before the log's end, c7 exactly 4 h, c6 4 h - 1 s, c8 1 h (rung)
+        f"{t + 3600}|c5|atc_ventas|NONE|ENTERQUEUE||1145678905|1",
+        f"{t + 7200}|c7|atc_ventas|NONE|ENTERQUEUE||1145678907|1",
+        f"{t + 7201}|c6|atc_ventas|NONE|ENTERQUEUE||1145678906|1",
+        f"{t + 18000}|c8|hd_internet|NONE|ENTERQUEUE||1145678908|1",
+        f"{t + 18015}|c8|hd_internet|Bea|RINGNOANSWER|15000",
+        f"{t + 21600}|MANAGER|atc_facturacion|Ana|REMOVEMEMBER|",
+    ])
+    warehouse = root / "wh.duckdb"
+    build_warehouse(warehouse, landing)
+    return warehouse, landing
+
+
+def test_each_queue_entry_carries_its_own_events(moving_warehouse):
+    warehouse, _ = moving_warehouse
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        rows = db.execute(
+            "select call_key, line_code, outcome, wait_seconds, talk_seconds, agent, is_offered, "
+            "line_outcome, line_wait_seconds, line_talk_seconds from fct_calls "
+            "where callid in ('c1', 'c2', 'c3', 'c4') order by call_key").fetchall()
+    assert rows == [
+        ("c1:atc_facturacion:1", "atc", "answered", 12.0, 180.0, "Ana", True, "answered", 12.0, 180.0),
+        ("c1:hd_internet:1", "helpdesk", "answered", 40.0, 300.0, "Bea", True, "answered", 40.0, 300.0),
+        ("c2:atc_ventas:1", "atc", "answered", 5.0, 60.0, "Carla", True, "answered", 5.0, 60.0),
+        ("c2:hd_catv:1", "helpdesk", "answered", 10.0, 200.0, "Bea", True, "answered", 10.0, 200.0),
+        # one atc contact: waited 15 + 6 s until the answer
+        ("c3:atc_facturacion:1", "atc", "answered", 6.0, 100.0, "Ana", False, "answered", 21.0, 100.0),
+        ("c3:atc_reclamos:1", "atc", "timeout", 15.0, None, None, True, "answered", 21.0, 100.0),
+        # one help-desk contact: 3 + 2 s, not a short abandon (< 5 s), though its last entry is
+        ("c4:hd_catv:1", "helpdesk", "timeout", 3.0, None, None, True, "abandoned", 5.0, None),
+        ("c4:hd_internet:1", "helpdesk", "abandoned", 2.0, None, None, False, "abandoned", 5.0, None),
+    ]
+
+
+def test_calls_without_an_end_are_pending_then_lost_records(moving_warehouse):
+    warehouse, _ = moving_warehouse
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        outcomes = dict(db.execute(
+            "select callid, outcome from fct_calls where callid in ('c5', 'c6', 'c7', 'c8') "
+            "and is_offered = false and (is_pending or is_lost_record)").fetchall())
+        quality = db.execute(
+            "select calls_pending, calls_lost_record from data_quality_daily "
+            "where source = 'asterisk_queue_log' and report_date = '2024-03-01'").fetchone()
+    assert outcomes == {"c5": "lost_record", "c7": "lost_record", "c6": "pending", "c8": "pending"}
+    assert quality == (2, 2)
+
+
+def test_moving_calls_count_once_per_line(moving_warehouse):
+    warehouse, landing = moving_warehouse
+    assert _assert_matches_independent(warehouse, sorted(landing.glob("queue_log*"))) == 2
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        got = {r[0]: r[1:] for r in db.execute(
+            "select line_code, offered, answered, abandoned, short_abandoned, pending_calls, "
+            "lost_records, answered_within_threshold, total_answer_wait_seconds, handled_calls, "
+            "total_handle_seconds from kpi_line_monthly where report_month = '2024-03-01' "
+            "and line_code in ('atc', 'helpdesk')").fetchall()}
+    # by hand. atc (T = 20 s): c1 (12 s), c2 (5 s), c3 (21 s: not within), c5 and c7 lost,
+    # c6 pending. helpdesk (T = 30 s): c1 (40 s), c2 (10 s), c4 abandoned at 5 s, c8 pending
+    assert got == {
+        "atc": (3, 3, 0, 0, 1, 2, 2, 38.0, 3, 340.0),
+        "helpdesk": (3, 2, 1, 0, 1, 0, 1, 50.0, 2, 500.0),
+    }
 
 
 def test_agent_time_on_the_handmade_log(handmade_warehouse):

@@ -20,6 +20,8 @@
         {{ c }}.short_abandoned,
         {{ c }}.abandoned - {{ c }}.short_abandoned as abandoned_not_short,
         {{ c }}.unanswered_by_system,
+        {{ c }}.pending_calls,
+        {{ c }}.lost_records,
         {{ c }}.answered_within_threshold,
         {{ service_level_denominator(c, l ~ '.service_level_denominator') }} as service_level_denominator_calls,
         {{ c }}.answered_within_threshold
@@ -83,7 +85,7 @@
 {#- Summed counts of the KPI columns, for rolling intervals up to days and days to months. -#}
 {% macro kpi_sums() -%}
         {%- for column in ['offered', 'answered', 'abandoned', 'short_abandoned', 'unanswered_by_system',
-                           'answered_within_threshold', 'handled_calls', 'answered_identified',
+                           'pending_calls', 'lost_records', 'answered_within_threshold', 'handled_calls', 'answered_identified',
                            'repeat_contacts', 'attempts', 'contacts', 'retained', 'cancelled', 'cases_in',
                            'cases_resolved', 'cases_closed_unresolved', 'resolved_with_target', 'resolved_within_target', 'reopened', 'first_responses',
                            'interactions', 'responded', 'responded_within_target', 'hidden', 'escalated'] %}

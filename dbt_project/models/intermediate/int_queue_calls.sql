@@ -1,7 +1,13 @@
-{#- One row per queued call: every ENTERQUEUE and the events that follow it for the same
-    call id and queue, up to the next time that call id enters the same queue. Events are
-    matched by call id, not by file, so a call entering before midnight and ending after
-    (two rotated files) is one call. -#}
+{#- One row per queue entry: every ENTERQUEUE and the events that follow it for the same
+    call id and queue, up to the next time that call id enters the same queue. Each entry
+    carries its own events: a call transferred or overflowing into a second queue gets that
+    queue's answer, wait and talk on its second entry, never the first queue's (answers and
+    endings are matched by call id, queue and entry number). Events are matched by call id,
+    not by file, so a call entering before midnight and ending after (two rotated files) is
+    one entry. An entry with neither an answer nor an ending event is `pending` while the
+    queue_log ends less than the contract's lost-record delay after the entry (the call may
+    still be in progress), and a `lost_record` from that delay on (data_end - entered >=
+    delay: the PBX logged no end); both are compared in UTC. -#}
 with
 
 events as (
@@ -11,6 +17,19 @@ events as (
         callid is not null
         and callid not in ('NONE', 'MANAGER', 'REALTIME', 'CLI')
         and queue_name is not null
+
+),
+
+data_end as (
+
+    select * from {{ ref('int_source_data_end') }}
+    where source = 'asterisk_queue_log'
+
+),
+
+measurement as (
+
+    select * from {{ ref('stg_contract__measurement') }}
 
 ),
 
@@ -24,6 +43,8 @@ enters as (
         caller_key,
         try_cast(data3 as integer) as entry_position,
         row_number() over (partition by callid, queue_name order by event_seq) as entry_no,
+        -- the entry's place among all the call's queue entries (transfers, overflows)
+        row_number() over (partition by callid order by event_seq) as call_entry_no,
         lead(event_seq) over (partition by callid, queue_name order by event_seq) as next_enter_seq
     from events
     where event = 'ENTERQUEUE'
@@ -34,6 +55,7 @@ call_events as (
 
     select
         enters.callid,
+        enters.queue_name,
         enters.entry_no,
         events.event,
         events.event_seq,
@@ -55,26 +77,28 @@ call_events as (
 
 ),
 
--- the first CONNECT is the answer; a call has at most one in stock Asterisk
+-- the first CONNECT is the answer; an entry has at most one in stock Asterisk
 connects as (
 
     select
         callid,
+        queue_name,
         entry_no,
         event_time_utc as answered_at_utc,
         agent,
         try_cast(data1 as integer) as hold_seconds
     from call_events
     where event = 'CONNECT'
-    qualify row_number() over (partition by callid, entry_no order by event_seq) = 1
+    qualify row_number() over (partition by callid, queue_name, entry_no order by event_seq) = 1
 
 ),
 
--- the event that ends the call's stay in the queue or its conversation
+-- the event that ends the entry's stay in the queue or its conversation
 terminals as (
 
     select
         callid,
+        queue_name,
         entry_no,
         event as end_event,
         event_time_utc as ended_at_utc,
@@ -96,7 +120,7 @@ terminals as (
             'COMPLETEAGENT', 'COMPLETECALLER', 'TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER',
             'ABANDON', 'EXITEMPTY', 'EXITWITHTIMEOUT', 'EXITWITHKEY', 'WITHDRAW'
         )
-    qualify row_number() over (partition by callid, entry_no order by event_seq) = 1
+    qualify row_number() over (partition by callid, queue_name, entry_no order by event_seq) = 1
 
 ),
 
@@ -104,6 +128,7 @@ ring_attempts as (
 
     select
         callid,
+        queue_name,
         entry_no,
         count(*) filter (where event = 'RINGNOANSWER') as ring_no_answer_count,
         count(*) filter (where event = 'RINGCANCELED') as ring_canceled_count
@@ -117,6 +142,7 @@ joined as (
     select
         enters.callid,
         enters.entry_no,
+        enters.call_entry_no,
         enters.queue_name,
         enters.caller_key,
         enters.entry_position,
@@ -130,11 +156,16 @@ joined as (
         terminals.queue_wait_seconds,
         coalesce(terminals.is_transfer, false) as is_transferred,
         coalesce(ring_attempts.ring_no_answer_count, 0) as ring_no_answer_count,
-        coalesce(ring_attempts.ring_canceled_count, 0) as ring_canceled_count
+        coalesce(ring_attempts.ring_canceled_count, 0) as ring_canceled_count,
+        -- back from local wall-clock time to UTC, so the delay is measured on one clock
+        timezone('UTC', timezone('{{ var("timezone") }}', data_end.data_end_local)) as data_end_utc,
+        measurement.lost_record_after_minutes
     from enters
-    left join connects using (callid, entry_no)
-    left join terminals using (callid, entry_no)
-    left join ring_attempts using (callid, entry_no)
+    left join connects using (callid, queue_name, entry_no)
+    left join terminals using (callid, queue_name, entry_no)
+    left join ring_attempts using (callid, queue_name, entry_no)
+    left join data_end on true
+    left join measurement on true
 
 ),
 
@@ -144,6 +175,7 @@ final as (
         callid || ':' || queue_name || ':' || entry_no as call_key,
         callid,
         entry_no,
+        call_entry_no,
         queue_name,
         caller_key,
         entry_position,
@@ -157,7 +189,10 @@ final as (
             when end_event = 'EXITWITHKEY' then 'exit_with_key'
             when end_event = 'EXITEMPTY' then 'exit_empty'
             when end_event = 'WITHDRAW' then 'withdrawn'
-            else 'unknown'
+            -- an ending event with no answer before it (a transfer or completion)
+            when end_event is not null then 'unknown'
+            when epoch(data_end_utc) - epoch(entered_at_utc) < lost_record_after_minutes * 60 then 'pending'
+            else 'lost_record'
         end as outcome,
         end_event,
         agent,

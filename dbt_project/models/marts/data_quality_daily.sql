@@ -1,7 +1,11 @@
 {#- Per source and local day: the files covering the day (a file covers every day from its
     first to its last event), the lines read, loaded and rejected in those files, and the
     files loaded more than a day after the day they cover. A rejected line of a file that
-    spans several days counts on each of them: the day it belongs to is unknown. -#}
+    spans several days counts on each of them: the day it belongs to is unknown. For the
+    queue_log, the queue entries with neither an answer nor an ending event, on the day they
+    entered: pending (the data may still bring their end) and lost records (the PBX logged
+    no end: a completeness fault, not the operator's miss). These count queue entries, as
+    logged; the KPI marts count line contacts. -#}
 with
 
 -- a file with no readable event (every line rejected) counts on the day it was loaded
@@ -15,6 +19,20 @@ files as (
         first_event_date is not null as has_events
     from {{ ref('stg_manifest__landing_files') }}
     where first_event_date is not null or rows_rejected > 0
+
+),
+
+-- queue entries whose end the queue_log does not hold, per day of entry
+unended_calls as (
+
+    select
+        source_system as source,
+        entered_date as report_date,
+        count(*) filter (where outcome = 'pending') as calls_pending,
+        count(*) filter (where outcome = 'lost_record') as calls_lost_record
+    from {{ ref('fct_calls') }}
+    where source_system = 'asterisk_queue_log' and outcome in ('pending', 'lost_record')
+    group by all
 
 ),
 
@@ -64,17 +82,21 @@ covering as (
 final as (
 
     select
-        source || '|' || strftime(report_date, '%Y-%m-%d') as data_quality_key,
-        source,
-        report_date,
-        files,
-        rows_read,
-        rows_loaded,
-        rows_rejected,
-        late_files,
-        files > 0 as is_covered,
-        files > 0 and rows_rejected = 0 as is_complete
+        covering.source || '|' || strftime(covering.report_date, '%Y-%m-%d') as data_quality_key,
+        covering.source,
+        covering.report_date,
+        covering.files,
+        covering.rows_read,
+        covering.rows_loaded,
+        covering.rows_rejected,
+        covering.late_files,
+        covering.files > 0 as is_covered,
+        covering.files > 0 and covering.rows_rejected = 0 as is_complete,
+        coalesce(unended_calls.calls_pending, 0) as calls_pending,
+        coalesce(unended_calls.calls_lost_record, 0) as calls_lost_record
     from covering
+    left join unended_calls
+        on covering.source = unended_calls.source and covering.report_date = unended_calls.report_date
 
 )
 

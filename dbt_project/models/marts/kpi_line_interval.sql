@@ -103,21 +103,28 @@ grid as (
 
 ),
 
+-- one line contact per offered row (fct_calls: consecutive entries of a call into the
+-- line's queues are one contact), with the contact's line-level outcome, wait and talk;
+-- pending and lost-record contacts are counted apart, in no ratio
 call_counts as (
 
     select
         line_code,
         entered_interval_start as interval_start,
         count(*) filter (where is_offered) as offered,
-        count(*) filter (where is_offered and is_answered) as answered,
-        count(*) filter (where is_offered and is_abandoned) as abandoned,
-        count(*) filter (where is_offered and is_short_abandon) as short_abandoned,
-        count(*) filter (where is_offered and is_unanswered_by_system) as unanswered_by_system,
-        count(*) filter (where is_offered and is_answered_within_threshold) as answered_within_threshold,
-        coalesce(sum(wait_seconds) filter (where is_offered and is_answered), 0) as total_answer_wait_seconds,
-        count(*) filter (where is_offered and is_answered and handle_seconds is not null) as handled_calls,
-        coalesce(sum(handle_seconds) filter (where is_offered and is_answered), 0) as total_handle_seconds,
-        count(*) filter (where is_offered and is_answered and caller_key is not null) as answered_identified,
+        count(*) filter (where is_offered and is_line_answered) as answered,
+        count(*) filter (where is_offered and is_line_abandoned) as abandoned,
+        count(*) filter (where is_offered and is_line_short_abandon) as short_abandoned,
+        count(*) filter (where is_offered and is_line_unanswered_by_system) as unanswered_by_system,
+        count(*) filter (where is_pending) as pending_calls,
+        count(*) filter (where is_lost_record) as lost_records,
+        count(*) filter (where is_offered and is_line_answered_within_threshold) as answered_within_threshold,
+        coalesce(sum(line_wait_seconds) filter (where is_offered and is_line_answered), 0)
+            as total_answer_wait_seconds,
+        -- queue_log logs no hold or after-call work: handling time is talk time
+        count(*) filter (where is_offered and is_line_answered and line_talk_seconds is not null) as handled_calls,
+        coalesce(sum(line_talk_seconds) filter (where is_offered and is_line_answered), 0) as total_handle_seconds,
+        count(*) filter (where is_offered and is_line_answered and caller_key is not null) as answered_identified,
         count(*) filter (where is_repeat_contact) as repeat_contacts,
         count(*) filter (where direction = 'outbound') as attempts,
         count(*) filter (where direction = 'outbound' and is_contact) as contacts
@@ -199,6 +206,8 @@ counted as (
         coalesce(call_counts.abandoned, 0) as abandoned,
         coalesce(call_counts.short_abandoned, 0) as short_abandoned,
         coalesce(call_counts.unanswered_by_system, 0) as unanswered_by_system,
+        coalesce(call_counts.pending_calls, 0) as pending_calls,
+        coalesce(call_counts.lost_records, 0) as lost_records,
         coalesce(call_counts.answered_within_threshold, 0) as answered_within_threshold,
         coalesce(call_counts.total_answer_wait_seconds, 0) as total_answer_wait_seconds,
         coalesce(call_counts.handled_calls, 0) as handled_calls,
