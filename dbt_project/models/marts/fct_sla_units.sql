@@ -85,9 +85,9 @@ call_units as (
         calls.entered_at_local as cause_until,
         case terms.metric
             when 'service_level'
-                then (calls.is_answered and calls.wait_seconds <= terms.threshold)::int
-            when 'abandon_rate' then (calls.is_abandoned and not calls.is_short_abandon)::int
-            when 'average_speed_of_answer' then case when calls.is_answered then calls.wait_seconds else 0 end
+                then (calls.is_line_answered and calls.line_wait_seconds <= terms.threshold)::int
+            when 'abandon_rate' then (calls.is_line_abandoned and not calls.is_line_short_abandon)::int
+            when 'average_speed_of_answer' then case when calls.is_line_answered then calls.line_wait_seconds else 0 end
             when 'contact_rate' then calls.is_contact::int
         end::double as numerator,
         case terms.metric
@@ -95,19 +95,22 @@ call_units as (
                 then
                     case terms.denominator_variant
                         when 'offered' then 1
-                        when 'answered' then calls.is_answered::int
+                        when 'answered' then calls.is_line_answered::int
                         when 'answered_plus_abandoned'
-                            then (calls.is_answered or (calls.is_abandoned and not calls.is_short_abandon))::int
-                        else (not calls.is_short_abandon)::int
+                            then (
+                                calls.is_line_answered or (calls.is_line_abandoned and not calls.is_line_short_abandon)
+                            )::int
+                        else (not calls.is_line_short_abandon)::int
                     end
-            when 'abandon_rate' then (not calls.is_short_abandon)::int
-            when 'average_speed_of_answer' then calls.is_answered::int
+            when 'abandon_rate' then (not calls.is_line_short_abandon)::int
+            when 'average_speed_of_answer' then calls.is_line_answered::int
             when 'contact_rate' then 1
         end::double as denominator,
-        -- a call still without an end at the data's end may yet be answered: pending
-        calls.outcome = 'pending' as is_pending,
+        -- a line contact still without an end at the data's end may yet be answered: pending;
+        -- one counted unit per line contact (fct_calls: its first entry carries it)
+        coalesce(calls.is_pending, false) as is_pending,
         case
-            when calls.outcome = 'pending'
+            when calls.is_pending
                 then calls.entered_at_local + to_minutes(measurement.lost_record_after_minutes)
         end as due_at_local,
         null::varchar as resolution_class,
@@ -121,7 +124,7 @@ call_units as (
     where
         (
             terms.metric in ('service_level', 'abandon_rate', 'average_speed_of_answer')
-            and (calls.is_offered or calls.outcome = 'pending')
+            and (calls.is_offered or calls.is_pending)
         )
         or (terms.metric = 'contact_rate' and calls.direction = 'outbound')
 
