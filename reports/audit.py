@@ -23,9 +23,9 @@ Fingerprints (see ``reports.fingerprint`` for the exact byte layout):
   Python and the report templates;
 - ``fingerprint`` = SHA-256 of "inputs_fingerprint|contract_sha256|code_fingerprint".
 
-The generation time is shown in the HTML/PDF and written to the JSON manifest but enters no
-fingerprint; everything else is a function of the database and the code (same database: the
-same CSV byte for byte, the same HTML except its "Generado" line).
+No file records when it was generated (no generation time, PDF creation date or workbook
+timestamp): every byte of the HTML, PDF, CSV, Excel and JSON files is a function of the
+database and the code, so two builds of the same landing files give the same files.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -44,7 +43,6 @@ import pandas as pd
 from ingestion import settings
 from reports import fingerprint as fp
 
-LOCAL_TZ = ZoneInfo("America/Argentina/Buenos_Aires")
 ALL_LINES = "todas"
 
 # sla_compliance_monthly columns in the contract's order: the CSV and the 'cumplimiento' sheet.
@@ -94,7 +92,6 @@ class AuditReport:
     code_files: int
     code_version: str
     fingerprint: str
-    generated_at: dt.datetime
     html: str = field(default="", repr=False)
     _csv: bytes | None = field(default=None, repr=False)
 
@@ -144,7 +141,6 @@ class AuditReport:
             "code_version": self.code_version,
             "fingerprint": self.fingerprint,
             "fingerprint_definition": FINGERPRINT_DEFINITION,
-            "generated_at": self.generated_at.isoformat(timespec="seconds"),
             "lines": records(self.lines),
             "compliance": records(self.compliance),
             "input_files": records(self.input_files),
@@ -194,8 +190,6 @@ def build_audit_report(
     con: duckdb.DuckDBPyConnection,
     month: dt.date,
     line_code: str | None = None,
-    *,
-    generated_at: dt.datetime | None = None,
 ) -> AuditReport:
     """Read the SLA marts for `month` (any day of it) and `line_code` (None = every line) and
     render the report. Raises NoComplianceData (a ValueError) when sla_compliance_monthly has
@@ -344,7 +338,6 @@ def build_audit_report(
         code_files=code_count,
         code_version=fp.code_version(root),
         fingerprint=fp.overall_fingerprint(inputs_fp, contract_sha, code_fp),
-        generated_at=generated_at or dt.datetime.now(LOCAL_TZ).replace(microsecond=0),
     )
     from reports.render import render_html
 

@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 import io
 import math
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -235,7 +237,6 @@ def _context(report: AuditReport, pdf: bool) -> dict[str, Any]:
         "month": report.month_label, "first_day": first.isoformat(), "last_day": last.isoformat(),
         "line_title": line_title, "contract_name": report.contract_name or f.MISSING,
         "versions": versions, "contract_sha256": report.contract_sha256 or f.MISSING,
-        "generated_at": report.generated_at.isoformat(sep=" ", timespec="seconds"),
         "lines": lines, "terms": terms, "outages": outages, "exclusions": exclusions,
         "state_mapping": state_mapping,
         "worst_days": worst(report.worst_days, "report_date"),
@@ -260,10 +261,17 @@ def render_html(report: AuditReport, pdf: bool = False) -> str:
 
 def render_pdf(report: AuditReport) -> bytes:
     """The same report as PDF (A4 landscape) through xhtml2pdf; raises RuntimeError if it fails."""
+    from reportlab import rl_config
     from xhtml2pdf import pisa
 
     out = io.BytesIO()
-    status = pisa.CreatePDF(render_html(report, pdf=True), dest=out, encoding="utf-8")
+    # reportlab's invariant mode: a fixed creation date and document id instead of the
+    # clock's, so the same report gives the same PDF bytes
+    invariant, rl_config.invariant = rl_config.invariant, 1
+    try:
+        status = pisa.CreatePDF(render_html(report, pdf=True), dest=out, encoding="utf-8")
+    finally:
+        rl_config.invariant = invariant
     if status.err:
         raise RuntimeError(f"xhtml2pdf could not render the audit report ({status.err} errors)")
     return out.getvalue()
@@ -295,7 +303,6 @@ def render_xlsx(report: AuditReport) -> bytes:
         ("code_files", report.code_files),
         ("fingerprint", report.fingerprint),
         *((f"definicion_{k}", v) for k, v in FINGERPRINT_DEFINITION.items()),
-        ("generado", report.generated_at.isoformat(sep=" ", timespec="seconds")),
     ], columns=["clave", "valor"])
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -310,7 +317,31 @@ def render_xlsx(report: AuditReport) -> bytes:
                     "Fuentes con problemas en el mes (data_quality_daily)", report.data_quality)
         _two_tables(writer, "huella", fingerprint_rows,
                     "Archivos de entrada (data_quality_files con primer evento <= fin de mes)", report.input_files)
-    return buffer.getvalue()
+    return _without_timestamps(buffer.getvalue())
+
+
+# The earliest time a zip entry can carry: a fixed stamp instead of the moment of saving.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_CORE_DATES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
+
+
+def _without_timestamps(xlsx: bytes) -> bytes:
+    """The workbook with no trace of when it was written: openpyxl stamps the document
+    properties (docProps/core.xml: created, modified) and every zip entry with the current
+    time. The entries are rewritten in the same order and compression with a fixed time and
+    fixed attributes, and the two dates are dropped (both are optional in Office files)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_DATES.sub(b"", data)
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            entry.compress_type = info.compress_type
+            entry.create_system = 3
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, data)
+    return out.getvalue()
 
 
 def _two_tables(writer: pd.ExcelWriter, sheet: str, top: pd.DataFrame, caption: str, bottom: pd.DataFrame) -> None:

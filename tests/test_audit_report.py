@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import subprocess
 import sys
+import time
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -234,7 +237,7 @@ def shared_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def report(shared_db) -> AuditReport:
     with duckdb.connect(str(shared_db), read_only=True) as con:
-        return build_audit_report(con, dt.date(2026, 10, 17), generated_at=dt.datetime(2026, 11, 1, 8, 0))
+        return build_audit_report(con, dt.date(2026, 10, 17))
 
 
 def test_report_lists_what_each_case_state_decided_and_the_pending_units(report):
@@ -333,15 +336,23 @@ def test_xlsx_and_pdf(report):
     assert "Informe de auditoría de SLA" in text and "NOC-2026-041" in text
 
 
-def test_deterministic_apart_from_the_generation_time(shared_db):
+def test_the_same_database_gives_the_same_files_at_any_time(shared_db, tmp_path):
+    """No file says when it was written: two reports three seconds apart (more than the
+    two-second resolution of a zip entry's time) are equal byte for byte; the workbook
+    carries neither a creation nor a modification date, the PDF reportlab's fixed one."""
     with duckdb.connect(str(shared_db), read_only=True) as con:
-        one = build_audit_report(con, OCTOBER, generated_at=dt.datetime(2026, 11, 1, 8, 0))
-        two = build_audit_report(con, OCTOBER, generated_at=dt.datetime(2026, 11, 2, 9, 30))
-    assert one.fingerprint == two.fingerprint
-    assert one.csv_bytes() == two.csv_bytes()
-    assert one.html != two.html
-    strip = lambda html: [line for line in html.splitlines() if "Generado:" not in line]  # noqa: E731
-    assert strip(one.html) == strip(two.html)
+        one = write_report_files(build_audit_report(con, OCTOBER), tmp_path / "one")
+        time.sleep(3)
+        two = write_report_files(build_audit_report(con, OCTOBER), tmp_path / "two")
+    assert sorted(one) == ["csv", "html", "json", "pdf", "xlsx"]
+    assert {kind: one[kind].read_bytes() for kind in one} == {kind: two[kind].read_bytes() for kind in two}
+    with zipfile.ZipFile(one["xlsx"]) as book:
+        assert {info.date_time for info in book.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = book.read("docProps/core.xml")
+    assert b"dcterms:created" not in core and b"dcterms:modified" not in core
+    assert openpyxl.load_workbook(one["xlsx"]).sheetnames[0] == "cumplimiento"  # still a valid workbook
+    assert b"/CreationDate (D:20000101000000" in one["pdf"].read_bytes()
+    assert "generated_at" not in json.loads(one["json"].read_text(encoding="utf-8"))
 
 
 def test_inputs_fingerprint_follows_files_of_the_month_only(db):

@@ -82,7 +82,9 @@
         {{ c }}.escalated
 {%- endmacro %}
 
-{#- Summed counts of the KPI columns, for rolling intervals up to days and days to months. -#}
+{#- Summed counts of the KPI columns, for rolling intervals up to days and days to months;
+    seconds are summed exactly (exact_sum), so a day's or a month's total has the same bits
+    in every build. -#}
 {% macro kpi_sums() -%}
         {%- for column in ['offered', 'answered', 'abandoned', 'short_abandoned', 'unanswered_by_system',
                            'pending_calls', 'lost_records', 'answered_within_threshold', 'handled_calls', 'answered_identified',
@@ -94,6 +96,6 @@
         {%- for column in ['total_answer_wait_seconds', 'total_handle_seconds', 'logged_in_seconds',
                            'paused_seconds', 'agent_talk_seconds', 'first_response_business_seconds_total',
                            'social_first_response_business_seconds_total'] %}
-        sum({{ column }}) as {{ column }}{{ "," if not loop.last }}
+        {{ exact_sum(column) }} as {{ column }}{{ "," if not loop.last }}
         {%- endfor %}
 {%- endmacro %}

@@ -55,12 +55,12 @@
         term_code,
         report_month,
         {{ period_columns | join(', ') }},
-        sum(numerator) as raw_numerator,
-        sum(denominator) as raw_denominator,
+        {{ exact_sum('numerator') }} as raw_numerator,
+        {{ exact_sum('denominator') }} as raw_denominator,
         count(*) filter (where is_excluded) as excluded_units,
         count(*) filter (where unit_state = 'pending') as pending_units,
-        coalesce(sum(numerator) filter (where not is_excluded), 0) as adjusted_numerator,
-        coalesce(sum(denominator) filter (where not is_excluded), 0) as adjusted_denominator
+        coalesce({{ exact_sum('numerator', where='not is_excluded') }}, 0) as adjusted_numerator,
+        coalesce({{ exact_sum('denominator', where='not is_excluded') }}, 0) as adjusted_denominator
     from units
     group by all
 {%- endmacro %}

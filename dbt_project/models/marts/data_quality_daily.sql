@@ -1,22 +1,26 @@
 {#- Per source and local day: the files covering the day (a file covers every day from its
     first to its last event), the lines read, loaded and rejected in those files, and the
-    files loaded more than a day after the day they cover. A rejected line of a file that
-    spans several days counts on each of them: the day it belongs to is unknown. For the
-    queue_log, the queue entries with neither an answer nor an ending event, on the day they
-    entered: pending (the data may still bring their end) and lost records (the PBX logged
-    no end: a completeness fault, not the operator's miss). These count queue entries, as
-    logged; the KPI marts count line contacts. -#}
+    late files: last modified more than a day after the last day they cover. A rejected
+    line of a file that spans several days counts on each of them: the day it belongs to is
+    unknown. Lateness is judged by the file's own modification time (recorded in the
+    manifest), never by when it was loaded: a rebuild from the same files, on any day, must
+    give the same rows. For the queue_log, the queue entries with neither an answer nor an
+    ending event, on the day they entered: pending (the data may still bring their end) and
+    lost records (the PBX logged no end: a completeness fault, not the operator's miss).
+    These count queue entries, as logged; the KPI marts count line contacts. -#}
 with
 
--- a file with no readable event (every line rejected) counts on the day it was loaded
+-- a file with no readable event (every line rejected) counts on the local day it was last
+-- modified, the only date it carries
 files as (
 
     select
         * replace (
-            coalesce(first_event_date, {{ to_local('loaded_at_utc') }}::date) as first_event_date,
-            coalesce(last_event_date, {{ to_local('loaded_at_utc') }}::date) as last_event_date
+            coalesce(first_event_date, {{ to_local('modified_at_utc') }}::date) as first_event_date,
+            coalesce(last_event_date, {{ to_local('modified_at_utc') }}::date) as last_event_date
         ),
-        first_event_date is not null as has_events
+        first_event_date is not null as has_events,
+        {{ to_local('modified_at_utc') }}::date as modified_date
     from {{ ref('stg_manifest__landing_files') }}
     where first_event_date is not null or rows_rejected > 0
 
@@ -68,7 +72,7 @@ covering as (
         coalesce(sum(files.rows_loaded), 0) as rows_loaded,
         coalesce(sum(files.rows_rejected), 0) as rows_rejected,
         count(files.file_path) filter (
-            where files.loaded_at_utc::date > files.last_event_date + 1
+            where files.modified_date > files.last_event_date + 1
         ) as late_files
     from days
     left join files

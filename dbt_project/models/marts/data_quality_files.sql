@@ -1,5 +1,6 @@
 {#- The landing manifest without personal data: every loaded file with its hash, so a
-    report can name (and fingerprint) exactly the files its figures come from. -#}
+    report can name (and fingerprint) exactly the files its figures come from. Not when it
+    was loaded: the same files give the same rows in every build. -#}
 with
 
 files as (
@@ -20,7 +21,7 @@ final as (
         rows_rejected,
         first_event_date,
         last_event_date,
-        loaded_at_utc
+        modified_at_utc
     from files
 
 )

@@ -84,10 +84,10 @@ final as (
         agent,
         interval_start,
         cast(interval_start as date) as report_date,
-        sum(logged_in_seconds) as logged_in_seconds,
-        sum(paused_seconds) as paused_seconds,
-        sum(logged_in_seconds) - sum(paused_seconds) as available_seconds,
-        sum(talking_seconds) as talking_seconds,
+        {{ exact_sum('logged_in_seconds') }} as logged_in_seconds,
+        {{ exact_sum('paused_seconds') }} as paused_seconds,
+        {{ exact_sum('logged_in_seconds') }} - {{ exact_sum('paused_seconds') }} as available_seconds,
+        {{ exact_sum('talking_seconds') }} as talking_seconds,
         cast(sum(calls_answered) as bigint) as calls_answered
     from combined
     group by line_code, agent, interval_start

@@ -35,8 +35,8 @@ final as (
         min(segment_start) as login_at_local,
         max(segment_end) as logout_at_local,
         cast(min(segment_start) as date) as login_date,
-        sum(segment_seconds) as logged_in_seconds,
-        sum(case when is_paused then segment_seconds else 0 end) as paused_seconds,
+        {{ exact_sum('segment_seconds') }} as logged_in_seconds,
+        {{ exact_sum('case when is_paused then segment_seconds else 0 end') }} as paused_seconds,
         count(*) filter (where opening_event in ('PAUSE', 'PAUSEALL')) as pause_events
     from islands
     where is_logged_in

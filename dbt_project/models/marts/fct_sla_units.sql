@@ -264,8 +264,10 @@ social_units as (
 
 ),
 
--- staffing: the positions owed in the interval, and the staffed ones up to that number
--- (seats beyond the contract in one interval do not make up for a shortfall in another)
+-- staffing: the position-seconds owed in the interval, and the staffed ones up to that
+-- number (seats beyond the contract in one interval do not make up for a shortfall in
+-- another). Seconds, not positions: staffed positions are seconds / interval length, whose
+-- sum would change in its last digits with the order of the rows; the ratio is the same.
 interval_units as (
 
     select
@@ -281,8 +283,11 @@ interval_units as (
         staffing.line_interval_key as unit_key,
         staffing.interval_start as cause_at,
         staffing.interval_start + interval '{{ var("interval_minutes") }} minutes' as cause_until,
-        least(coalesce(staffing.positions_staffed, 0), staffing.contracted_positions)::double as numerator,
-        staffing.contracted_positions::double as denominator,
+        least(
+            coalesce(staffing.staffed_position_seconds, 0),
+            staffing.contracted_positions * {{ var("interval_minutes") }} * 60
+        )::double as numerator,
+        (staffing.contracted_positions * {{ var("interval_minutes") }} * 60)::double as denominator,
         false as is_pending,
         null::timestamp as due_at_local,
         null::varchar as resolution_class,

@@ -119,11 +119,12 @@ call_counts as (
         count(*) filter (where is_pending) as pending_calls,
         count(*) filter (where is_lost_record) as lost_records,
         count(*) filter (where is_offered and is_line_answered_within_threshold) as answered_within_threshold,
-        coalesce(sum(line_wait_seconds) filter (where is_offered and is_line_answered), 0)
+        coalesce({{ exact_sum('line_wait_seconds', where='is_offered and is_line_answered') }}, 0)
             as total_answer_wait_seconds,
         -- queue_log logs no hold or after-call work: handling time is talk time
         count(*) filter (where is_offered and is_line_answered and line_talk_seconds is not null) as handled_calls,
-        coalesce(sum(line_talk_seconds) filter (where is_offered and is_line_answered), 0) as total_handle_seconds,
+        coalesce({{ exact_sum('line_talk_seconds', where='is_offered and is_line_answered') }}, 0)
+            as total_handle_seconds,
         count(*) filter (where is_offered and is_line_answered and caller_key is not null) as answered_identified,
         count(*) filter (where is_repeat_contact) as repeat_contacts,
         count(*) filter (where direction = 'outbound') as attempts,
@@ -138,9 +139,9 @@ agent_time as (
     select
         line_code,
         interval_start,
-        sum(logged_in_seconds) as logged_in_seconds,
-        sum(paused_seconds) as paused_seconds,
-        sum(talking_seconds) as agent_talk_seconds
+        {{ exact_sum('logged_in_seconds') }} as logged_in_seconds,
+        {{ exact_sum('paused_seconds') }} as paused_seconds,
+        {{ exact_sum('talking_seconds') }} as agent_talk_seconds
     from agent_intervals
     group by all
 
@@ -153,7 +154,7 @@ cases_in as (
         created_interval_start as interval_start,
         count(*) as cases_in,
         count(*) filter (where first_response_business_seconds is not null) as first_responses,
-        coalesce(sum(first_response_business_seconds), 0) as first_response_business_seconds_total
+        coalesce({{ exact_sum('first_response_business_seconds') }}, 0) as first_response_business_seconds_total
     from cases
     group by all
 
@@ -188,7 +189,7 @@ social_counts as (
         count(*) as interactions,
         count(*) filter (where is_responded) as responded,
         count(*) filter (where is_responded_within_target) as responded_within_target,
-        coalesce(sum(first_response_business_seconds), 0) as social_first_response_business_seconds_total,
+        coalesce({{ exact_sum('first_response_business_seconds') }}, 0) as social_first_response_business_seconds_total,
         count(*) filter (where is_hidden) as hidden,
         count(*) filter (where is_escalated) as escalated
     from social

@@ -19,7 +19,7 @@ final as (
         count(*) filter (where is_responded) as responded,
         count(*) filter (where is_responded_within_target) as responded_within_target,
         count(*) filter (where is_responded_within_target) / count(*) as first_response_within_target_share,
-        coalesce(sum(first_response_business_seconds), 0) as first_response_business_seconds_total,
+        coalesce({{ exact_sum('first_response_business_seconds') }}, 0) as first_response_business_seconds_total,
         max(first_response_target_minutes) as first_response_target_minutes,
         count(*) filter (where is_hidden) as hidden,
         count(*) filter (where is_escalated) as escalated

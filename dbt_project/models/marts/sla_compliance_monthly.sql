@@ -63,11 +63,11 @@ summed as (
         line_code,
         term_code,
         report_month,
-        sum(numerator) as raw_numerator,
-        sum(denominator) as raw_denominator,
+        {{ exact_sum('numerator') }} as raw_numerator,
+        {{ exact_sum('denominator') }} as raw_denominator,
         count(*) filter (where is_excluded) as excluded_units,
-        coalesce(sum(numerator) filter (where not is_excluded), 0) as adjusted_numerator,
-        coalesce(sum(denominator) filter (where not is_excluded), 0) as adjusted_denominator,
+        coalesce({{ exact_sum('numerator', where='not is_excluded') }}, 0) as adjusted_numerator,
+        coalesce({{ exact_sum('denominator', where='not is_excluded') }}, 0) as adjusted_denominator,
         count(*) filter (where unit_state in ('met', 'missed')) as volume,
         count(*) filter (where unit_state = 'met') as met_units,
         count(*) filter (where unit_state = 'missed') as missed_units,
@@ -262,7 +262,7 @@ final as (
         capped.line_penalty_cap_percent,
         round(least(
             coalesce(capped.line_penalty_cap_percent, 'infinity'::double),
-            sum(capped.penalty_percent) over (partition by capped.line_code, capped.report_month)
+            {{ exact_sum('capped.penalty_percent', over='partition by capped.line_code, capped.report_month') }}
         ), 6) as line_penalty_percent,
         coalesce(
             completeness.days_missing = 0 and completeness.days_rejected = 0 and completeness.is_closed

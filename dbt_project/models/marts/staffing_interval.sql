@@ -1,5 +1,6 @@
-{#- Per inbound line and 30-minute interval: positions staffed (logged in, not paused),
-    positions contracted, and positions required by Erlang C for the interval's offered load,
+{#- Per inbound line and 30-minute interval: positions staffed (logged in, not paused), also
+    as the exact position-seconds behind them (what the staffed-positions term sums), positions
+    contracted, and positions required by Erlang C for the interval's offered load,
     handling time and the line's service-level target; and, where the interval missed its
     service level, whose side the miss falls on. -#}
 with
@@ -54,7 +55,7 @@ daily_aht as (
     select
         line_code,
         report_date,
-        sum(total_handle_seconds) / nullif(sum(handled_calls), 0) as day_aht_seconds
+        {{ exact_sum('total_handle_seconds') }} / nullif(sum(handled_calls), 0) as day_aht_seconds
     from intervals
     group by line_code, report_date
 
@@ -71,6 +72,7 @@ sized as (
         intervals.service_level_target,
         intervals.service_level_seconds,
         intervals.positions_staffed,
+        intervals.logged_in_seconds - intervals.paused_seconds as staffed_position_seconds,
         owed.contracted_positions,
         intervals.aht_seconds,
         daily_aht.day_aht_seconds,
@@ -105,6 +107,7 @@ final as (
         aht_seconds,
         day_aht_seconds,
         positions_staffed,
+        staffed_position_seconds,
         contracted_positions,
         positions_required,
         service_level,

@@ -12,7 +12,8 @@ manifest as (
 
 ),
 
--- a re-issued outage file repeats a window: the row of the file loaded last wins
+-- a re-issued outage file repeats a window: the row of the file modified last wins (its
+-- own time, not when it was loaded, so a rebuild from the same files picks the same row)
 latest as (
 
     select source.*
@@ -20,7 +21,7 @@ latest as (
     left join manifest on source.file_path = manifest.file_path
     qualify row_number() over (
         partition by source.outage_id
-        order by manifest.loaded_at desc nulls last, source.file_path desc, source.line_no desc
+        order by manifest.modified_at desc nulls last, source.file_path desc, source.line_no desc
     ) = 1
 
 ),
