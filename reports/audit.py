@@ -278,7 +278,7 @@ def build_audit_report(
     worst_days = frame(
         con,
         "select line_code, term_code, term_name, metric, unit, comparison, report_date, target, "
-        "adjusted_value, adjusted_denominator, excluded_units, margin from ("
+        "adjusted_value, adjusted_denominator, volume, excluded_units, margin from ("
         "select *, row_number() over (partition by line_code, term_code "
         "order by margin asc nulls last, report_date) as rank_in_term "
         f"from sla_compliance_daily where report_month = ? and is_met = false{where_line}) "
@@ -289,7 +289,7 @@ def build_audit_report(
     worst_intervals = frame(
         con,
         "select line_code, term_code, term_name, metric, unit, comparison, interval_start, target, "
-        "adjusted_value, adjusted_denominator, excluded_units, margin from ("
+        "adjusted_value, adjusted_denominator, volume, excluded_units, margin from ("
         "select *, row_number() over (partition by line_code, term_code "
         "order by margin asc nulls last, interval_start) as rank_in_term "
         f"from sla_compliance_interval where report_month = ? and is_met = false{where_line}) "

@@ -183,7 +183,7 @@ def _context(report: AuditReport, pdf: bool) -> dict[str, Any]:
                 "line_code": d["line_code"], "term_name": d["term_name"], "when": f.fmt_date(d[when]),
                 "target": f.fmt_target(d["target"], d["unit"], d["comparison"]),
                 "adjusted_value": f.fmt_value(d["adjusted_value"], d["unit"]),
-                "volume": f.fmt_int(d["adjusted_denominator"]),
+                "volume": f.fmt_int(d["volume"]),
                 "excluded_units": f.fmt_int(d["excluded_units"]),
                 "margin": f.fmt_margin(d["margin"], d["unit"]),
             })

@@ -179,10 +179,13 @@ def make_db(path: Path) -> Path:
         ("sla_compliance_monthly", "lost_record_max_share", "double", "0.001"),
         ("sla_compliance_daily", "pending_units", "bigint", "0"),
         ("sla_compliance_interval", "pending_units", "bigint", "0"),
+        ("sla_compliance_daily", "volume", "bigint", "null"), ("sla_compliance_interval", "volume", "bigint", "null"),
         ("fct_sla_units", "unit_state", "varchar", "'met'"), ("fct_sla_units", "due_at_local", "timestamp", "null"),
         ("fct_sla_units", "resolution_class", "varchar", "null"), ("fct_sla_units", "case_status", "varchar", "null"),
     ):
         con.execute(f"alter table {table} add column {column} {kind} default {default}")
+    for table in ("sla_compliance_daily", "sla_compliance_interval"):
+        con.execute(f"update {table} set volume = adjusted_denominator::bigint")
     con.execute("update fct_sla_units set unit_state = case when is_excluded then 'excluded' "
                 "when numerator = 1 then 'met' else 'missed' end")
     # helpdesk's October: 3 pending calls; bo_helpdesk resolution units decided by OTRS states

@@ -39,6 +39,7 @@
         {{ sla_value(sums ~ '.raw_numerator', sums ~ '.raw_denominator') }} as raw_value,
         {{ sums }}.excluded_units,
         {{ sums }}.pending_units,
+        {{ sums }}.volume,
         {{ sums }}.adjusted_numerator,
         {{ sums }}.adjusted_denominator,
         {{ sla_value(sums ~ '.adjusted_numerator', sums ~ '.adjusted_denominator') }} as adjusted_value,
@@ -59,6 +60,7 @@
         {{ exact_sum('denominator') }} as raw_denominator,
         count(*) filter (where is_excluded) as excluded_units,
         count(*) filter (where unit_state = 'pending') as pending_units,
+        count(*) filter (where unit_state in ('met', 'missed')) as volume,
         coalesce({{ exact_sum('numerator', where='not is_excluded') }}, 0) as adjusted_numerator,
         coalesce({{ exact_sum('denominator', where='not is_excluded') }}, 0) as adjusted_denominator
     from units
