@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboards.formatting import (
     MISSING,
+    exact,
     fmt_compliance,
     fmt_date,
     fmt_datetime,
@@ -149,6 +150,15 @@ CALL_OUTCOMES = {
     "exit_empty": "salida por cola vacía",
     "withdrawn": "retirada",
     "unknown": "desconocido",
+    # call-detail logs of other ACDs
+    "phantom": "virtual (no se cuenta)",
+    "no_queue": "cortó antes de la cola",
+    # outbound attempts (CDR disposition)
+    "no_answer": "sin respuesta",
+    "busy": "ocupado",
+    "failed": "fallida",
+    "congestion": "congestión",
+    "cancelled": "cancelada",
 }
 PLATFORMS = {"twitter": "Twitter", "facebook": "Facebook"}
 
@@ -162,11 +172,11 @@ def _text(value: Any) -> str:
 
 
 def _hours(seconds: Any) -> str:
-    return MISSING if is_missing(seconds) else fmt_decimal(seconds / 3600) + " h"
+    return MISSING if is_missing(seconds) else fmt_decimal(exact(seconds) / 3600) + " h"
 
 
 def _minutes(seconds: Any) -> str:
-    return MISSING if is_missing(seconds) else fmt_decimal(seconds / 60) + " min"
+    return MISSING if is_missing(seconds) else fmt_decimal(exact(seconds) / 60) + " min"
 
 
 def _yes_no(value: Any) -> str:
