@@ -67,6 +67,7 @@ SUM_COLUMNS = {
     "interactions": "BIGINT",
     "responded": "BIGINT",
     "responded_within_target": "BIGINT",
+    "social_first_response_business_seconds_total": "DOUBLE",
     "hidden": "BIGINT",
     "escalated": "BIGINT",
 }
@@ -104,16 +105,14 @@ RATIOS = {
         "sum(resolved_within_target)", "coalesce(sum(resolved_with_target), sum(cases_resolved))"
     ),
     "reopen_rate": ("sum(reopened)", "sum(cases_resolved)"),
-    # kpi_line_daily's first-response total holds a social line's CRM cases too: the
-    # social average takes its posts' seconds from kpi_social_tier_daily
-    # (`social_first_response_seconds`, see _period_kpis).
+    # Each family's seconds over its own count: a social line also has CRM cases, whose
+    # seconds stay out of the posts' average (a copy without the posts' total shows none).
     "case_first_response_avg_seconds": (
         "sum(first_response_business_seconds_total)",
         "sum(first_responses)",
     ),
     "social_first_response_avg_seconds": (
-        "coalesce(any_value(social_first_response_seconds), "
-        "sum(first_response_business_seconds_total))",
+        "sum(social_first_response_business_seconds_total)",
         "sum(responded)",
     ),
     "first_response_within_target_share": ("sum(responded_within_target)", "sum(interactions)"),
@@ -330,26 +329,11 @@ def _period_kpis(
         for name, (num, den) in RATIOS.items()
     ]
     select = ",\n            ".join(aggregates)
-    # A copy whose tier table lacks the seconds falls back to the line's total (exact
-    # for a social line without CRM cases).
-    tier_seconds = _columns(
-        schema, TIER_TABLE, {"first_response_business_seconds_total": "DOUBLE"}
-    )
-    social = (
-        f"SELECT line_code, sum(first_response_business_seconds_total) AS seconds "
-        f"FROM (SELECT line_code, report_date, {tier_seconds} FROM {TIER_TABLE}) "
-        f"WHERE report_date BETWEEN $start AND $end GROUP BY line_code"
-        if TIER_TABLE in schema
-        else "SELECT NULL::VARCHAR AS line_code, NULL::DOUBLE AS seconds"
-    )
     sql = f"""
-        WITH social AS ({social}),
-        days AS (
-            SELECT d.line_code, d.report_date, {cols},
-                   social.seconds AS social_first_response_seconds
-            FROM kpi_line_daily AS d
-            LEFT JOIN social ON social.line_code = d.line_code
-            WHERE d.report_date BETWEEN $start AND $end
+        WITH days AS (
+            SELECT line_code, report_date, {cols}
+            FROM kpi_line_daily
+            WHERE report_date BETWEEN $start AND $end
         )
         SELECT
             line_code,

@@ -85,31 +85,18 @@ def test_first_response_average_uses_each_familys_count(serving):
     assert day["bo_social"]["social_first_response_avg_seconds"] == pytest.approx(3000)
 
 
-def test_social_first_response_average_takes_the_posts_seconds_only(serving):
-    # A social line's first-response total in kpi_line_daily also holds its CRM cases'
-    # seconds; the tier table has the posts' alone. LATEST_DAY: 8 responded, the line's
-    # total 24000 s; say its posts took 3 x 1500 + 3 x 2500 + 2 x 1200 = 14400 s.
+def test_social_average_leaves_the_social_lines_cases_out(serving):
+    # bo_social also has a CRM queue: two cases answered in 2 h each on the same day must
+    # not move the posts' average (8 posts, 3000 s each), and have their own.
     with duckdb.connect(str(serving)) as con:
         con.execute(
-            "ALTER TABLE kpi_social_tier_daily ADD COLUMN first_response_business_seconds_total DOUBLE"
-        )
-        con.executemany(
-            "UPDATE kpi_social_tier_daily SET first_response_business_seconds_total = ? "
-            "WHERE report_date = ? AND influence_tier = ?",
-            [
-                [4500.0, fx.LATEST_DAY, "bajo"],
-                [7500.0, fx.LATEST_DAY, "medio"],
-                [2400.0, fx.LATEST_DAY, "alto"],
-                [0.0, fx.FIRST_DAY, "bajo"],
-                [0.0, fx.FIRST_DAY, "medio"],
-                [0.0, fx.FIRST_DAY, "alto"],
-            ],
+            "update kpi_line_daily set first_responses = 2, first_response_business_seconds_total = 14400 "
+            "where line_code = 'bo_social' and report_date = ?",
+            [fx.LATEST_DAY],
         )
     day = queries.period_kpis(fx.LATEST_DAY, fx.LATEST_DAY)["bo_social"]
-    assert day["social_first_response_avg_seconds"] == pytest.approx(14400 / 8)
-    # month to date: the posts of both days over both days' responded (36 + 8)
-    mtd = queries.period_kpis(fx.MONTH_START, fx.LATEST_DAY)["bo_social"]
-    assert mtd["social_first_response_avg_seconds"] == pytest.approx(14400 / 44)
+    assert day["social_first_response_avg_seconds"] == pytest.approx(8 * 3000 / 8)
+    assert day["case_first_response_avg_seconds"] == pytest.approx(14400 / 2)
 
 
 def test_targets_come_with_the_period(serving):
