@@ -132,7 +132,7 @@ _MONTHS = (
 )
 # sla_compliance_*.comparison
 COMPARISON_SIGNS = {"at_least": "≥", "at_most": "≤"}
-MET, NOT_MET, NO_VOLUME = "Cumple", "No cumple", "Sin volumen"
+MET, NOT_MET, NO_VOLUME, PENDING = "Cumple", "No cumple", "Sin volumen", "Pendiente"
 
 
 def fmt_month(month: dt.date) -> str:
@@ -200,11 +200,19 @@ def fmt_term_margin(margin: Any, unit: str | None) -> str:
     return _sign(margin) + fmt_number(abs(margin)) + suffix
 
 
-def fmt_compliance(is_met: Any) -> str:
-    """is_met -> 'Cumple' / 'No cumple'; null (no volume) -> 'Sin volumen'."""
+def fmt_compliance(is_met: Any, pending_units: Any = None) -> str:
+    """is_met -> 'Cumple' / 'No cumple'; null -> 'Pendiente' when units are pending
+    (none of them due yet, so nothing to measure), else 'Sin volumen'."""
     if is_missing(is_met):
-        return NO_VOLUME
+        return PENDING if not is_missing(pending_units) and pending_units > 0 else NO_VOLUME
     return MET if is_met else NOT_MET
+
+
+def fmt_pending(pending_units: Any) -> str:
+    """' · 3 pendientes' beside a figure; '' when none (or the copy has no count)."""
+    if is_missing(pending_units) or pending_units <= 0:
+        return ""
+    return f" · {fmt_int(pending_units)} pendiente{'' if pending_units == 1 else 's'}"
 
 
 def fmt_datetime(value: Any) -> str:

@@ -81,6 +81,7 @@ CALL_OUTCOMES = {
     "busy": "ocupado",
     "failed": "fallida",
 }
+UNIT_STATES = {"met": "cumplida", "missed": "incumplida", "pending": "pendiente", "excluded": "excluida"}
 TIERS = {"alto": "Alto", "medio": "Medio", "bajo": "Bajo"}
 PLATFORMS = {"twitter": "Twitter", "facebook": "Facebook"}
 
@@ -168,8 +169,15 @@ def _month(month: dt.date) -> str:
     return f"{MONTHS[month.month]} {month.year}"
 
 
-def _state(is_met: Any) -> str:
-    return "Sin volumen" if is_met is None else ("Cumple" if is_met else "No cumple")
+def _state(is_met: Any, pending: int) -> str:
+    if is_met is None:
+        # nothing measured: because every unit is still pending, or because there was none
+        return "Pendiente" if pending else "Sin volumen"
+    return "Cumple" if is_met else "No cumple"
+
+
+def _pending(pending: int) -> str:
+    return "" if not pending else f" · {pending} pendiente{'' if pending == 1 else 's'}"
 
 
 def _term_value(value: Any, unit: str) -> str:
@@ -455,8 +463,9 @@ def _term_row(t: dict[str, Any]) -> list[str]:
     return [
         t["line_name"], t["term_name"], _term_target(t["target"], t["comparison"], unit),
         _term_value(t["raw_value"], unit), _term_value(t["adjusted_value"], unit),
-        _es(t["excluded_units"]), _es(t["volume"]), _state(t["is_met"]),
-        _term_margin(t["margin"], unit), _es(t["penalty_percent"], 1) + " %",
+        _es(t["excluded_units"]), _es(t["volume"]), _es(t["pending_units"]),
+        _state(t["is_met"], t["pending_units"]), _term_margin(t["margin"], unit),
+        _es(t["penalty_percent"], 1) + " %",
     ]
 
 
@@ -464,6 +473,9 @@ def _check_month(at: AppTest, serving: Path, month: dt.date, line: str | None = 
     terms = _terms(serving, month, line)
     (table,) = at.table
     assert _rows(table.value) == [_term_row(t) for t in terms]
+    assert _selectbox(at, "Término").options == [
+        f"{t['line_name']} · {t['term_name']} ({_state(t['is_met'], t['pending_units'])})" for t in terms
+    ]
     codes = list(dict.fromkeys(t["line_code"] for t in terms))
     metrics = list(at.metric)
     assert len(metrics) == 3 * len(codes)
@@ -510,11 +522,24 @@ def test_cumplimiento_shows_each_months_terms_as_the_mart_has_them(serving):
     assert sl[3:6] == ["36,8 %", "61,5 %", "421"]
 
 
+def test_pending_units_are_in_the_data_and_shown_beside_the_figures(serving):
+    """Guards the data set itself: the comparisons above cover pending counts and states
+    only if some term is pending."""
+    at = _open("cumplimiento.py")
+    (table,) = at.table
+    november = _rows(table.value)
+    states = {r[8] for r in november}
+    assert {"Cumple", "No cumple", "Pendiente"} <= states
+    # Back Office Atención al Cliente: none of November's first responses due yet
+    (row,) = [r for r in november if r[0] == "Back Office Atención al Cliente" and "Primera" in r[1]]
+    assert (row[3], row[6], row[7], row[8]) == (DASH, "0", "23", "Pendiente")
+
+
 def _period_row(p: dict[str, Any], unit: str, first: str) -> list[str]:
     return [
         first, _term_value(p["raw_value"], unit), _term_value(p["adjusted_value"], unit),
-        _es(p["excluded_units"]), _dec(p["adjusted_denominator"]), _state(p["is_met"]),
-        _term_margin(p["margin"], unit),
+        _es(p["excluded_units"]), _dec(p["adjusted_denominator"]), _es(p["pending_units"]),
+        _state(p["is_met"], p["pending_units"]), _term_margin(p["margin"], unit),
     ]
 
 
@@ -526,9 +551,16 @@ def _check_days(at: AppTest, serving: Path, month: dt.date, line: str, term: str
     assert days, (line, term)
     assert _selectbox(at, "Día").options == [
         f"{_long_date(d['report_date'])} · ajustado {_term_value(d['adjusted_value'], t['unit'])}"
-        f" · {_state(d['is_met'])}"
+        f" · {_state(d['is_met'], d['pending_units'])}{_pending(d['pending_units'])}"
         for d in days
     ]
+    missed = [_date(d["report_date"]) for d in days if d["is_met"] is False]
+    if missed:
+        assert f"Días que no cumplen (ajustado): {', '.join(missed)}." in _captions(at)
+    elif all(d["is_met"] is None for d in days):
+        assert "Ningún día tiene todavía unidades vencidas que medir." in _captions(at)
+    else:
+        assert "Todos los días con volumen cumplen el objetivo (ajustado)." in _captions(at)
     scale = 100 if t["unit"] == "share" else 1
     raw = _trace(_chart(at, "sla_daily_chart"), "Bruto")
     assert _numbers(raw) == pytest.approx(
@@ -559,7 +591,7 @@ def _units(serving: Path, line: str, term: str, day: dt.date, detail: str,
     }[detail]
     where = "" if interval is None else "and u.interval_start = ?"
     return _mart(serving, f"""
-        select u.unit_key, u.numerator, u.denominator, u.is_excluded, u.outage_id,
+        select u.unit_key, u.numerator, u.denominator, u.unit_state, u.is_excluded, u.outage_id,
                {", ".join(f"d.{c}" for c in columns)}
         from fct_sla_units as u
         left join {table} as d on d.{key} = u.unit_key
@@ -570,7 +602,7 @@ def _units(serving: Path, line: str, term: str, day: dt.date, detail: str,
 
 def _common(u: dict[str, Any]) -> list[str]:
     excluded = u["is_excluded"]
-    return [_dec(u["numerator"]), _dec(u["denominator"]),
+    return [_dec(u["numerator"]), _dec(u["denominator"]), UNIT_STATES[u["unit_state"]],
             DASH if excluded is None else ("Sí" if excluded else "No"), _text(u["outage_id"])]
 
 
@@ -601,7 +633,13 @@ def _interaction_row(u: dict[str, Any]) -> list[str]:
 def _units_caption(units: list[dict[str, Any]]) -> str:
     text = f"{_es(len(units))} unidades."
     excluded = sum(bool(u["is_excluded"]) for u in units)
-    return text + (f" {excluded} de las mostradas están excluidas por falla masiva." if excluded else "")
+    pending = sum(u["unit_state"] == "pending" for u in units)
+    if excluded:
+        text += f" {excluded} de las mostradas están excluidas por falla masiva."
+    if pending:
+        text += (f" {pending} de las mostradas están pendientes: aún no vencieron al final de los "
+                 "datos y no entran en ninguna cifra.")
+    return text
 
 
 def test_drill_down_of_an_inbound_line_to_its_calls(serving):
@@ -624,7 +662,8 @@ def test_drill_down_of_an_inbound_line_to_its_calls(serving):
     start = dt.datetime(2025, 10, 31, 15, 0)
     (p,) = [p for p in intervals if p["interval_start"] == start]
     assert p["excluded_units"] > 0
-    option = f"15:00 · ajustado {_term_value(p['adjusted_value'], 'share')} · {_state(p['is_met'])}"
+    option = (f"15:00 · ajustado {_term_value(p['adjusted_value'], 'share')} · "
+              f"{_state(p['is_met'], p['pending_units'])}{_pending(p['pending_units'])}")
     assert option in _selectbox(at, "Unidades de").options
     at = _choose(at, "Unidades de", start)
     units = _units(serving, "helpdesk", "service_level", OCTOBER_DAY, "call", start)
@@ -651,6 +690,8 @@ def test_drill_down_of_the_outbound_line_to_its_attempts(serving):
     [
         ("bo_helpdesk", "resolution_within_target", "case", _case_row),
         ("bo_helpdesk", "first_response_within_target", "case", _case_row),
+        # November: every case still inside its first-response time at the data's end
+        ("bo_atc", "first_response_within_target", "case", _case_row),
         ("bo_social", "first_response_within_target", "interaction", _interaction_row),
     ],
 )
@@ -662,8 +703,8 @@ def test_drill_down_of_a_back_office_line_to_its_cases(serving, line, term, deta
         _check_month(at, serving, month, line)
         at = _choose(at, "Término", f"{line}|{term}")
         days = _check_days(at, serving, month, line, term)
-        # the day with units excluded for an outage, else the first
-        day = next((d for d in days if d["excluded_units"]), days[0])["report_date"]
+        # the first day with units pending and excluded, else with either, else the first
+        day = max(days, key=lambda d: bool(d["pending_units"]) + bool(d["excluded_units"]))["report_date"]
         at = _choose(at, "Día", day)
         _check_intervals(at, serving, day, line, term, "share")
         units = _units(serving, line, term, day, detail)
