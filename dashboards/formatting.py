@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
+import numbers
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 import pandas as pd
@@ -25,19 +26,44 @@ def _spanish(text: str) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
+def exact(value: Any) -> Decimal:
+    """The exact value of a number (a double's every digit), for quotients that must
+    round as the true figure does: 5043 s / 60 is 84.05 min, a tie that rounds up,
+    while the double 5043 / 60 lies just below it."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, numbers.Integral):  # numpy integers too
+        return Decimal(int(value))
+    return Decimal(float(value))
+
+
+def _fixed(value: Any, decimals: int, scale: int = 1) -> str:
+    """`value` × `scale` with `decimals` decimals and Python's separators (1,234.5),
+    rounded half away from zero on the exact value: 131.25 -> '131.3' and 12.5 -> '13',
+    where format() and round() round half to even ('131.2', '12'). A result that rounds
+    to zero carries no sign."""
+    with localcontext() as ctx:
+        # every digit of a double times the scale: no rounding before the one below
+        ctx.prec = 1100
+        rounded = (exact(value) * scale).quantize(
+            Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP
+        )
+    if rounded.is_zero():
+        rounded = abs(rounded)
+    return f"{rounded:,.{decimals}f}"
+
+
 def fmt_int(value: Any) -> str:
     if is_missing(value):
         return MISSING
-    # Half away from zero; round() would give 12 for 12.5 s.
-    whole = math.floor(abs(value) + 0.5)
-    return ("-" if value < 0 and whole else "") + _spanish(f"{whole:,d}")
+    return _spanish(_fixed(value, 0))
 
 
 def fmt_pct(ratio: Any, decimals: int = 1) -> str:
     """0.834 -> '83,4 %'"""
     if is_missing(ratio):
         return MISSING
-    return _spanish(f"{ratio * 100:,.{decimals}f}") + " %"
+    return _spanish(_fixed(ratio, decimals, 100)) + " %"
 
 
 def fmt_pct_target(ratio: Any) -> str:
@@ -59,7 +85,7 @@ def fmt_minutes(seconds: Any) -> str:
     """Seconds shown as whole minutes: 1036.4 -> '17 min'"""
     if is_missing(seconds):
         return MISSING
-    return fmt_int(seconds / 60) + " min"
+    return fmt_int(exact(seconds) / 60) + " min"
 
 
 def fmt_signed_pp(delta_ratio: float) -> str:
@@ -68,7 +94,7 @@ def fmt_signed_pp(delta_ratio: float) -> str:
     The sign is an ASCII '-' because st.metric picks the arrow from it, and it
     follows the unrounded value: 79,96 % against 80 % reads '-0,0 pp', not '+'.
     """
-    return _sign(delta_ratio) + _spanish(f"{abs(delta_ratio) * 100:,.1f}") + " pp"
+    return _sign(delta_ratio) + _spanish(_fixed(abs(delta_ratio), 1, 100)) + " pp"
 
 
 def fmt_signed_seconds(delta_seconds: float) -> str:
@@ -106,7 +132,7 @@ _MONTHS = (
 )
 # sla_compliance_*.comparison
 COMPARISON_SIGNS = {"at_least": "≥", "at_most": "≤"}
-MET, NOT_MET, NO_VOLUME = "Cumple", "No cumple", "Sin volumen"
+MET, NOT_MET, NO_VOLUME, PENDING = "Cumple", "No cumple", "Sin volumen", "Pendiente"
 
 
 def fmt_month(month: dt.date) -> str:
@@ -121,7 +147,7 @@ def fmt_decimal(value: Any, decimals: int = 1) -> str:
         return MISSING
     if abs(value - round(value)) < 1e-9:
         return fmt_int(value)
-    return _spanish(f"{value:,.{decimals}f}")
+    return _spanish(_fixed(value, decimals))
 
 
 def fmt_percent_value(percent: Any, decimals: int = 1) -> str:
@@ -129,14 +155,14 @@ def fmt_percent_value(percent: Any, decimals: int = 1) -> str:
     3.5 -> '3,5 %'."""
     if is_missing(percent):
         return MISSING
-    return _spanish(f"{percent:,.{decimals}f}") + " %"
+    return _spanish(_fixed(percent, decimals)) + " %"
 
 
 def fmt_number(value: Any, decimals: int = 1) -> str:
     """A number with thousands dots and always `decimals` decimals: 33.0 -> '33,0'."""
     if is_missing(value):
         return MISSING
-    return _spanish(f"{value:,.{decimals}f}")
+    return _spanish(_fixed(value, decimals))
 
 
 def fmt_term_value(value: Any, unit: str | None) -> str:
@@ -174,11 +200,19 @@ def fmt_term_margin(margin: Any, unit: str | None) -> str:
     return _sign(margin) + fmt_number(abs(margin)) + suffix
 
 
-def fmt_compliance(is_met: Any) -> str:
-    """is_met -> 'Cumple' / 'No cumple'; null (no volume) -> 'Sin volumen'."""
+def fmt_compliance(is_met: Any, pending_units: Any = None) -> str:
+    """is_met -> 'Cumple' / 'No cumple'; null -> 'Pendiente' when units are pending
+    (none of them due yet, so nothing to measure), else 'Sin volumen'."""
     if is_missing(is_met):
-        return NO_VOLUME
+        return PENDING if not is_missing(pending_units) and pending_units > 0 else NO_VOLUME
     return MET if is_met else NOT_MET
+
+
+def fmt_pending(pending_units: Any) -> str:
+    """' · 3 pendientes' beside a figure; '' when none (or the copy has no count)."""
+    if is_missing(pending_units) or pending_units <= 0:
+        return ""
+    return f" · {fmt_int(pending_units)} pendiente{'' if pending_units == 1 else 's'}"
 
 
 def fmt_datetime(value: Any) -> str:

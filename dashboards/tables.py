@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboards.formatting import (
     MISSING,
+    exact,
     fmt_compliance,
     fmt_date,
     fmt_datetime,
@@ -76,18 +77,28 @@ SLA_TERM_COLUMNS = [
     ADJUSTED_LABEL,
     "Excluidas",
     "Volumen",
+    "Pendientes",
     "Estado",
     "Margen",
     "Penalidad",
 ]
-SLA_PERIOD_COLUMNS = ["Bruto", ADJUSTED_LABEL, "Excluidas", "Volumen", "Estado", "Margen"]
+SLA_PERIOD_COLUMNS = [
+    "Bruto",
+    ADJUSTED_LABEL,
+    "Excluidas",
+    "Volumen",
+    "Pendientes",
+    "Estado",
+    "Margen",
+]
 
 
 def sla_terms_table(terms: pd.DataFrame) -> pd.DataFrame:
     """The contract terms of sla_compliance_monthly as Spanish strings, one row
     per line and term in the order given: target with its comparison, raw and
-    adjusted value, units excluded for massive outages, volume, Cumple / No
-    cumple / Sin volumen, margin over the target and penalty (% of the invoice)."""
+    adjusted value, units excluded for massive outages, volume, units pending (not due
+    yet: in no figure), Cumple / No cumple / Pendiente / Sin volumen, margin over the
+    target and penalty (% of the invoice)."""
     rows = []
     for t in terms.to_dict(orient="records"):
         unit = t.get("unit")
@@ -100,7 +111,8 @@ def sla_terms_table(terms: pd.DataFrame) -> pd.DataFrame:
                 ADJUSTED_LABEL: fmt_term_value(t.get("adjusted_value"), unit),
                 "Excluidas": fmt_int(t.get("excluded_units")),
                 "Volumen": fmt_int(t.get("volume")),
-                "Estado": fmt_compliance(t.get("is_met")),
+                "Pendientes": fmt_int(t.get("pending_units")),
+                "Estado": fmt_compliance(t.get("is_met"), t.get("pending_units")),
                 "Margen": fmt_term_margin(t.get("margin"), unit),
                 "Penalidad": fmt_percent_value(t.get("penalty_percent")),
             }
@@ -133,7 +145,8 @@ def sla_period_table(periods: pd.DataFrame, *, by_interval: bool = False) -> pd.
                 ADJUSTED_LABEL: fmt_term_value(p.get("adjusted_value"), unit),
                 "Excluidas": fmt_int(p.get("excluded_units")),
                 "Volumen": fmt_decimal(p.get("adjusted_denominator")),
-                "Estado": fmt_compliance(p.get("is_met")),
+                "Pendientes": fmt_int(p.get("pending_units")),
+                "Estado": fmt_compliance(p.get("is_met"), p.get("pending_units")),
                 "Margen": fmt_term_margin(p.get("margin"), unit),
             }
         )
@@ -149,8 +162,24 @@ CALL_OUTCOMES = {
     "exit_empty": "salida por cola vacía",
     "withdrawn": "retirada",
     "unknown": "desconocido",
+    # call-detail logs of other ACDs
+    "phantom": "virtual (no se cuenta)",
+    "no_queue": "cortó antes de la cola",
+    # outbound attempts (CDR disposition)
+    "no_answer": "sin respuesta",
+    "busy": "ocupado",
+    "failed": "fallida",
+    "congestion": "congestión",
+    "cancelled": "cancelada",
 }
 PLATFORMS = {"twitter": "Twitter", "facebook": "Facebook"}
+# fct_sla_units.unit_state, worded as the audit report words it
+UNIT_STATES = {
+    "met": "cumplida",
+    "missed": "incumplida",
+    "pending": "pendiente",
+    "excluded": "excluida",
+}
 
 
 def _label(labels: dict[str, str]) -> Callable[[Any], str]:
@@ -162,11 +191,11 @@ def _text(value: Any) -> str:
 
 
 def _hours(seconds: Any) -> str:
-    return MISSING if is_missing(seconds) else fmt_decimal(seconds / 3600) + " h"
+    return MISSING if is_missing(seconds) else fmt_decimal(exact(seconds) / 3600) + " h"
 
 
 def _minutes(seconds: Any) -> str:
-    return MISSING if is_missing(seconds) else fmt_decimal(seconds / 60) + " min"
+    return MISSING if is_missing(seconds) else fmt_decimal(exact(seconds) / 60) + " min"
 
 
 def _yes_no(value: Any) -> str:
@@ -210,6 +239,7 @@ UNIT_KIND_COLUMNS: dict[str, list[tuple[str, str, Callable[[Any], str]]]] = {
 UNIT_COMMON_COLUMNS: list[tuple[str, str, Callable[[Any], str]]] = [
     ("numerator", "Numerador", fmt_decimal),
     ("denominator", "Denominador", fmt_decimal),
+    ("unit_state", "Estado SLA", _label(UNIT_STATES)),
     ("is_excluded", "Excluida", _yes_no),
     ("outage_id", "Falla masiva", _text),
 ]
@@ -218,7 +248,8 @@ UNIT_COMMON_COLUMNS: list[tuple[str, str, Callable[[Any], str]]] = [
 def sla_units_table(units: pd.DataFrame) -> pd.DataFrame:
     """The units behind a term's day or interval (queries.sla_units) as Spanish
     strings: the detail columns of their unit_kind (call, case, interaction or
-    staffing interval), then numerator, denominator, excluded and outage. Units
+    staffing interval), then numerator, denominator, state (met, missed, pending,
+    excluded), excluded and outage. Units
     of several kinds (not expected) get a "Tipo" column and the union of details."""
     kinds = [k for k in dict.fromkeys(units["unit_kind"]) if not is_missing(k)]
     spec: list[tuple[str, str, Callable[[Any], str]]] = []

@@ -132,6 +132,7 @@ TERM_HEADERS = [
     "Ajustado (sin fallas masivas)",
     "Excluidas",
     "Volumen",
+    "Pendientes",
     "Estado",
     "Margen",
     "Penalidad",
@@ -140,32 +141,32 @@ ATC, BO_ATC, BO_SOCIAL = LINE_NAMES["atc"], LINE_NAMES["bo_atc"], LINE_NAMES["bo
 EXPECTED_TERMS = {
     OCTOBER: [
         # 900/1200 raw; 820/1000 without the 200 outage calls (80 of them within 20 s)
-        [ATC, "Nivel de servicio 80/20", "≥ 80,0 %", "75,0 %", "82,0 %", "200", "1.000",
+        [ATC, "Nivel de servicio 80/20", "≥ 80,0 %", "75,0 %", "82,0 %", "200", "1.000", "0",
          "Cumple", "+2,0 pp", "0,0 %"],
         # 96/1200; no outage exclusion; 3 points over x 0,5 % a point
-        [ATC, "Tasa de abandono", "≤ 5,0 %", "8,0 %", "8,0 %", "0", "1.200",
+        [ATC, "Tasa de abandono", "≤ 5,0 %", "8,0 %", "8,0 %", "0", "1.200", "0",
          "No cumple", "-3,0 pp", "1,5 %"],
         # 27000 s / 800 = 33,75 raw; 23100 / 700 = 33 adjusted: 10 % over x 0,2
-        [ATC, "Velocidad media de respuesta", "≤ 30 s", "33,8 s", "33,0 s", "100", "700",
+        [ATC, "Velocidad media de respuesta", "≤ 30 s", "33,8 s", "33,0 s", "100", "700", "0",
          "No cumple", "-3,0 s", "2,0 %"],
-        [BO_ATC, "Resolución en 24 h hábiles", "≥ 90,0 %", "95,0 %", "95,0 %", "0", "200",
+        [BO_ATC, "Resolución en 24 h hábiles", "≥ 90,0 %", "95,0 %", "95,0 %", "0", "200", "0",
          "Cumple", "+5,0 pp", "0,0 %"],
-        [BO_SOCIAL, "Primera respuesta en 60 min hábiles", "≥ 90,0 %", "—", "—", "0", "0",
+        [BO_SOCIAL, "Primera respuesta en 60 min hábiles", "≥ 90,0 %", "—", "—", "0", "0", "0",
          "Sin volumen", "—", "0,0 %"],
     ],
     NOVEMBER: [
         # 10 points x 1 % = 10 %, capped at 5 %
-        [ATC, "Nivel de servicio 80/20", "≥ 80,0 %", "70,0 %", "70,0 %", "0", "100",
+        [ATC, "Nivel de servicio 80/20", "≥ 80,0 %", "70,0 %", "70,0 %", "0", "100", "0",
          "No cumple", "-10,0 pp", "5,0 %"],
-        [ATC, "Tasa de abandono", "≤ 5,0 %", "4,0 %", "4,0 %", "0", "100",
+        [ATC, "Tasa de abandono", "≤ 5,0 %", "4,0 %", "4,0 %", "0", "100", "0",
          "Cumple", "+1,0 pp", "0,0 %"],
         # 40 s: 33,3 % over x 0,2 = 6,7 %, capped at 5 %
-        [ATC, "Velocidad media de respuesta", "≤ 30 s", "40,0 s", "40,0 s", "0", "80",
+        [ATC, "Velocidad media de respuesta", "≤ 30 s", "40,0 s", "40,0 s", "0", "80", "0",
          "No cumple", "-10,0 s", "5,0 %"],
-        [BO_ATC, "Resolución en 24 h hábiles", "≥ 90,0 %", "85,0 %", "85,0 %", "0", "100",
+        [BO_ATC, "Resolución en 24 h hábiles", "≥ 90,0 %", "85,0 %", "85,0 %", "0", "100", "0",
          "No cumple", "-5,0 pp", "5,0 %"],
         [BO_SOCIAL, "Primera respuesta en 60 min hábiles", "≥ 90,0 %", "95,0 %", "95,0 %",
-         "0", "20", "Cumple", "+5,0 pp", "0,0 %"],
+         "0", "20", "0", "Cumple", "+5,0 pp", "0,0 %"],
     ],
 }
 CARD_LABELS = [
@@ -196,8 +197,8 @@ EXPECTED_SL_DAYS = {
 }
 # atc's service level on 02/10 by interval, as the page's table shows it.
 EXPECTED_OUTAGE_DAY_INTERVALS = [
-    ["09:00", "75,0 %", "90,0 %", "50", "150", "Cumple", "+10,0 pp"],
-    ["09:30", "50,0 %", "70,0 %", "150", "50", "No cumple", "-10,0 pp"],
+    ["09:00", "75,0 %", "90,0 %", "50", "150", "0", "Cumple", "+10,0 pp"],
+    ["09:30", "50,0 %", "70,0 %", "150", "50", "0", "No cumple", "-10,0 pp"],
 ]
 
 

@@ -235,10 +235,12 @@ def test_a_day_shows_its_intervals_and_units(serving):
         "Agente",
         "Numerador",
         "Denominador",
+        "Estado SLA",
         "Excluida",
         "Falla masiva",
     ]
     assert len(units) == 400
+    assert set(units.loc[units["Excluida"] == "Sí", "Estado SLA"]) == {"excluida"}
     assert (units["Excluida"] == "Sí").sum() == 200
     assert set(units.loc[units["Excluida"] == "Sí", "Falla masiva"]) == {sfx.OUTAGE_ID}
     assert set(units.loc[units["Excluida"] == "No", "Falla masiva"]) == {"—"}
@@ -519,6 +521,13 @@ def test_term_values_margins_and_status():
     assert formatting.fmt_compliance(True) == "Cumple"
     assert formatting.fmt_compliance(False) == "No cumple"
     assert formatting.fmt_compliance(pd.NA) == "Sin volumen"
+    # nothing measured because every unit is still pending, not for want of volume
+    assert formatting.fmt_compliance(None, 3) == "Pendiente"
+    assert formatting.fmt_compliance(None, 0) == "Sin volumen"
+    assert formatting.fmt_compliance(False, 3) == "No cumple"
+    assert formatting.fmt_pending(1) == " · 1 pendiente"
+    assert formatting.fmt_pending(1234) == " · 1.234 pendientes"
+    assert formatting.fmt_pending(0) == formatting.fmt_pending(None) == ""
     assert formatting.fmt_percent_value(3.5) == "3,5 %"
     assert formatting.fmt_percent_value(5.000000000000004) == "5,0 %"
     assert formatting.fmt_decimal(1200.0) == "1.200"
@@ -560,15 +569,20 @@ def test_units_table_picks_the_columns_of_the_unit_kind():
             "interval_start": pd.to_datetime(["2025-10-02 09:00", "2025-10-02 09:30"]),
             "numerator": [15.0, 12.5],
             "denominator": [15.0, 15.0],
+            "unit_state": ["met", "excluded"],
             "is_excluded": pd.array([False, True], dtype="boolean"),
             "outage_id": [None, "FM-1"],
         }
     )
     table = tables.sla_units_table(units)
     assert _rows(table) == [
-        ["02/10/2025 09:00:00", "atc|2025-10-02T09:00", "15", "15", "No", "—"],
-        ["02/10/2025 09:30:00", "atc|2025-10-02T09:30", "12,5", "15", "Sí", "FM-1"],
+        ["02/10/2025 09:00:00", "atc|2025-10-02T09:00", "15", "15", "cumplida", "No", "—"],
+        ["02/10/2025 09:30:00", "atc|2025-10-02T09:30", "12,5", "15", "excluida", "Sí", "FM-1"],
     ]
+    pending = units.assign(unit_state=["pending", "missed"], numerator=[0.0, 0.0])
+    assert list(tables.sla_units_table(pending)["Estado SLA"]) == ["pendiente", "incumplida"]
+    # a copy published before unit states
+    assert set(tables.sla_units_table(units.drop(columns="unit_state"))["Estado SLA"]) == {"—"}
     mixed = units.assign(unit_kind=["interval", "call"], call_outcome=[None, "abandoned"])
     table = tables.sla_units_table(mixed)
     assert list(table.columns)[:2] == ["Tipo", "Unidad"]

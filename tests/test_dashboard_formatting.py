@@ -10,10 +10,13 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from dashboards import tables
 from dashboards.cards import kpi_cards
 from dashboards.formatting import (
+    fmt_decimal,
     fmt_int,
     fmt_minutes,
+    fmt_number,
     fmt_pct,
     fmt_pct_target,
     fmt_seconds,
@@ -34,6 +37,24 @@ def test_spanish_number_formats():
     assert fmt_seconds(12.4) == "12 s"
     assert fmt_seconds(12.5) == "13 s"
     assert fmt_seconds(1234.0) == "1.234 s"
+
+
+def test_rounding_is_half_away_from_zero_on_the_exact_value():
+    # ties, exact in binary: format() and round() would give 6,2 %, 131,2 and -12
+    assert fmt_pct(0.0625) == "6,3 %"
+    assert fmt_decimal(131.25) == "131,3"
+    assert fmt_decimal(-131.25) == "-131,3"
+    assert fmt_int(-12.5) == "-13"
+    assert fmt_pct(0.0624999) == "6,2 %"
+    # not a tie: the double nearest 2.675 lies below it
+    assert fmt_number(2.675, 2) == "2,67"
+    # a quotient that is a tie only exactly: 5043 s = 84.05 min, the double 5043 / 60 is below
+    assert tables._minutes(5043.0) == "84,1 min"
+    assert tables._hours(5580) == "1,6 h"  # 1.55 h
+    assert fmt_minutes(90.0) == "2 min"
+    # a figure that rounds to zero has no sign
+    assert fmt_pct(-0.00001) == "0,0 %"
+    assert fmt_int(-0.4) == "0"
 
 
 def test_signed_deltas_carry_the_unrounded_sign():

@@ -18,13 +18,16 @@ import streamlit as st
 from dashboards import charts, queries, tables
 from dashboards.formatting import (
     MISSING,
+    NO_VOLUME,
     NOT_MET,
+    PENDING,
     fmt_compliance,
     fmt_date,
     fmt_int,
     fmt_iso_dates,
     fmt_long_date,
     fmt_month,
+    fmt_pending,
     fmt_percent_value,
     fmt_term_value,
     fmt_time,
@@ -99,7 +102,9 @@ def _line_header(rows: pd.DataFrame, month: dt.date) -> None:
     name = first["line_name"] or first["line_code"]
     st.markdown(f"**{name}**")
     met = int(sum(not is_missing(v) and bool(v) for v in rows["is_met"]))
-    no_volume = int(sum(is_missing(v) for v in rows["is_met"]))
+    unmeasured = [fmt_compliance(m, p) for m, p in zip(rows["is_met"], rows["pending_units"], strict=True)
+                  if is_missing(m)]
+    no_volume, all_pending = unmeasured.count(NO_VOLUME), unmeasured.count(PENDING)
     certifiable = all(not is_missing(v) and bool(v) for v in rows["is_certifiable"])
     note = first["completeness_note"]
     penalty = rows["line_penalty_percent"].dropna()
@@ -113,6 +118,8 @@ def _line_header(rows: pd.DataFrame, month: dt.date) -> None:
     terms_help = "Términos cumplidos sobre el valor ajustado (sin fallas masivas declaradas)."
     if no_volume:
         terms_help += f" {no_volume} sin volumen en el mes: no se evalúan."
+    if all_pending:
+        terms_help += f" {all_pending} con todas sus unidades pendientes: no se evalúan todavía."
     # Room for the longest label (the penalty) and value ("No certificable").
     columns = st.columns([1.3, 0.95, 1.35])
     columns[0].metric(
@@ -167,7 +174,9 @@ def _terms_table(terms: pd.DataFrame, month: dt.date, line_code: str | None) -> 
         "**Bruto**: con todas las unidades del mes. **Ajustado**: sin las unidades "
         "dentro de fallas masivas declaradas (**Excluidas**), en los términos cuyo "
         "contrato lo permite; es el valor que decide el cumplimiento. **Volumen**: "
-        "unidades detrás del valor ajustado. **Margen**: distancia al objetivo, "
+        "unidades detrás del valor ajustado. **Pendientes**: unidades que al final de "
+        "los datos aún no vencieron; no entran en ninguna cifra y el mes no es "
+        "certificable mientras haya alguna. **Margen**: distancia al objetivo, "
         "positiva es mejor. **Penalidad**: % de la factura mensual de la línea."
     )
     st.download_button(
@@ -186,11 +195,15 @@ def _terms_table(terms: pd.DataFrame, month: dt.date, line_code: str | None) -> 
 
 def _term_label(row: dict[str, Any]) -> str:
     name = row["line_name"] or row["line_code"]
-    return f"{name} · {row['term_name'] or row['term_code']} ({fmt_compliance(row['is_met'])})"
+    state = fmt_compliance(row["is_met"], row["pending_units"])
+    return f"{name} · {row['term_name'] or row['term_code']} ({state})"
 
 
-def _period_label(value: Any, unit: str | None, is_met: Any) -> str:
-    return f"ajustado {fmt_term_value(value, unit)} · {fmt_compliance(is_met)}"
+def _period_label(value: Any, unit: str | None, is_met: Any, pending: Any) -> str:
+    return (
+        f"ajustado {fmt_term_value(value, unit)} · {fmt_compliance(is_met, pending)}"
+        + fmt_pending(pending)
+    )
 
 
 def _drill_down(
@@ -230,14 +243,19 @@ def _drill_down(
         for day, met in zip(days, daily["is_met"], strict=True)
         if not is_missing(met) and not met
     ]
-    st.caption(
-        f"Días que no cumplen (ajustado): {', '.join(missed)}."
-        if missed
-        else "Todos los días con volumen cumplen el objetivo (ajustado)."
-    )
+    if missed:
+        verdict = f"Días que no cumplen (ajustado): {', '.join(missed)}."
+    elif all(is_missing(met) for met in daily["is_met"]):
+        # days listed only for their pending units: nothing measured yet
+        verdict = "Ningún día tiene todavía unidades vencidas que medir."
+    else:
+        verdict = "Todos los días con volumen cumplen el objetivo (ajustado)."
+    st.caption(verdict)
     by_day = {
-        day: _period_label(v, unit, met)
-        for day, v, met in zip(days, daily["adjusted_value"], daily["is_met"], strict=True)
+        day: _period_label(v, unit, met, pending)
+        for day, v, met, pending in zip(
+            days, daily["adjusted_value"], daily["is_met"], daily["pending_units"], strict=True
+        )
     }
     day = st.selectbox(
         "Día",
@@ -277,9 +295,13 @@ def _intervals(day: dt.date, term: dict[str, Any], available: set[str]) -> dt.da
     )
     starts = [pd.Timestamp(t).to_pydatetime() for t in intervals["interval_start"]]
     labels = {
-        start: f"{fmt_time(start)} · {_period_label(v, unit, met)}"
-        for start, v, met in zip(
-            starts, intervals["adjusted_value"], intervals["is_met"], strict=True
+        start: f"{fmt_time(start)} · {_period_label(v, unit, met, pending)}"
+        for start, v, met, pending in zip(
+            starts,
+            intervals["adjusted_value"],
+            intervals["is_met"],
+            intervals["pending_units"],
+            strict=True,
         )
     }
     return st.selectbox(
@@ -315,6 +337,12 @@ def _units(
     )
     if excluded:
         text += f" {fmt_int(excluded)} de las mostradas están excluidas por falla masiva."
+    pending = int(sum(state == "pending" for state in units["unit_state"]))
+    if pending:
+        text += (
+            f" {fmt_int(pending)} de las mostradas están pendientes: aún no vencieron al "
+            "final de los datos y no entran en ninguna cifra."
+        )
     st.caption(text)
 
 
