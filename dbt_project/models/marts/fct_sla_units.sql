@@ -6,8 +6,9 @@
     States (DESIGN.md §5): met, missed, pending, excluded. A unit whose answer, resolution or
     end is not in the data yet is pending while its deadline lies after the end of its
     source's available data (int_source_data_end; the deadline in business time for cases and
-    posts, entry + the contract's lost-record delay for calls), and missed after; a pending
-    unit has numerator and denominator 0, so figures are met / (met + missed). A case's
+    posts, entry + the contract's lost-record delay for calls, its end for a staffed interval),
+    and missed after; a pending unit has numerator and denominator 0, so figures are
+    met / (met + missed). A case's
     resolution class is the contract's (measurement.case_states): a close without resolution
     counts in the month it closed, as a miss; a case still open at the data's end counts in
     the month of the data's end (the earliest it can still be resolved in). -#}
@@ -288,11 +289,25 @@ interval_units as (
             staffing.contracted_positions * {{ var("interval_minutes") }} * 60
         )::double as numerator,
         (staffing.contracted_positions * {{ var("interval_minutes") }} * 60)::double as denominator,
-        false as is_pending,
-        null::timestamp as due_at_local,
+        -- an interval the queue_log has not covered to its end yet is not over: pending
+        coalesce(
+            queue_log_end.data_end_local
+            < staffing.interval_start + interval '{{ var("interval_minutes") }} minutes',
+            true
+        ) as is_pending,
+        case
+            when
+                coalesce(
+                    queue_log_end.data_end_local
+                    < staffing.interval_start + interval '{{ var("interval_minutes") }} minutes',
+                    true
+                )
+                then staffing.interval_start + interval '{{ var("interval_minutes") }} minutes'
+        end as due_at_local,
         null::varchar as resolution_class,
         null::varchar as case_status
     from staffing
+    left join data_end as queue_log_end on queue_log_end.source = 'asterisk_queue_log'
     inner join terms
         on
             staffing.line_code = terms.line_code
