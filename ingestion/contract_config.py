@@ -27,6 +27,31 @@ DENOMINATORS = {
 }
 DIRECTIONS = ("inbound", "outbound", "backoffice", "social")
 
+# What a ticket or case state means for the SLA (contract file, measurement.case_states):
+# resolved counts as a resolution; closed_unresolved closes the case without one (it counts in
+# the resolution term's denominator, not its numerator); open is still being worked;
+# not_counted is not a case of its own (a ticket merged into another, a removed one).
+RESOLUTION_CLASSES = ("resolved", "closed_unresolved", "open", "not_counted")
+CASE_STATE_SOURCES = ("crm", "otrs")
+# Defaults, and why (docs/contract_defaults.md#measurement): an unsuccessful close is not a
+# resolution; the documented CRM statuses and OTRS's stock states.
+DEFAULT_CASE_STATES = {
+    "crm": {
+        "resolved": ("resolved", "closed"),
+        "closed_unresolved": (),
+        "open": ("open", "in_progress", "reopened"),
+        "not_counted": (),
+    },
+    "otrs": {
+        "resolved": ("closed successful", "closed with workaround"),
+        "closed_unresolved": ("closed unsuccessful",),
+        "open": ("new", "open", "pending reminder", "pending auto close+", "pending auto close-"),
+        "not_counted": ("merged", "removed"),
+    },
+}
+DEFAULT_LOST_RECORD_AFTER_MINUTES = 240
+DEFAULT_LOST_RECORD_MAX_SHARE = 0.001
+
 _LINE_KEYS = {
     "name": str,
     "direction": str,
@@ -106,6 +131,10 @@ class ContractConfig:
     lines: tuple[LineConfig, ...]
     terms: ContractTerms | None = None
     sha256: str = ""
+    # measurement.case_states: {source: {state (lower case): resolution class}}
+    case_states: dict | None = None
+    lost_record_after_minutes: int = DEFAULT_LOST_RECORD_AFTER_MINUTES
+    lost_record_max_share: float = DEFAULT_LOST_RECORD_MAX_SHARE
 
     def queue_to_line(self) -> dict[str, str]:
         return {q: line.code for line in self.lines for q in line.queues}
@@ -255,11 +284,76 @@ def _business_hours(path: Path, code: str, raw) -> dict | None:
     return hours
 
 
+def _case_states(path: Path, raw) -> dict[str, dict[str, str]]:
+    """measurement.case_states -> {source: {state: class}}; a source left out keeps its
+    default mapping, a source given replaces it whole (so no default state hides in it)."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise _fail(path, "measurement.case_states", "expected a mapping of sources",
+                    f"write one of {', '.join(CASE_STATE_SOURCES)} with its {', '.join(RESOLUTION_CLASSES)} lists")
+    mapping: dict[str, dict[str, str]] = {}
+    for source in CASE_STATE_SOURCES:
+        classes = raw.get(source, DEFAULT_CASE_STATES[source])
+        key = f"measurement.case_states.{source}"
+        if not isinstance(classes, dict):
+            raise _fail(path, key, f"expected lists per class, found {classes!r}",
+                        "write {resolved: [...], closed_unresolved: [...], open: [...]}")
+        states: dict[str, str] = {}
+        for cls, values in classes.items():
+            if cls not in RESOLUTION_CLASSES:
+                raise _fail(path, f"{key}.{cls}", "unknown class", f"use one of {', '.join(RESOLUTION_CLASSES)}")
+            if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
+                raise _fail(path, f"{key}.{cls}", f"expected a list of state names, found {values!r}",
+                            'write a list of quoted names: ["closed successful"]')
+            for value in values:
+                state = value.strip().lower()
+                if state in states:
+                    raise _fail(path, f"{key}.{cls}", f"state {value!r} is also under {states[state]}",
+                                "list each state under one class only")
+                states[state] = cls
+        mapping[source] = states
+    for source in raw:
+        if source not in CASE_STATE_SOURCES:
+            raise _fail(path, f"measurement.case_states.{source}", "unknown source",
+                        f"use one of {', '.join(CASE_STATE_SOURCES)}")
+    return mapping
+
+
+def _measurement(path: Path, raw) -> dict:
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise _fail(path, "measurement", "expected a mapping", "indent case_states and calls under it")
+    for key in raw:
+        if key not in ("case_states", "calls"):
+            raise _fail(path, f"measurement.{key}", "unknown setting", "use case_states or calls")
+    calls = raw.get("calls") or {}
+    if not isinstance(calls, dict):
+        raise _fail(path, "measurement.calls", "expected a mapping", "write lost_record_after_minutes: 240")
+    for key in calls:
+        if key not in ("lost_record_after_minutes", "lost_record_max_share"):
+            raise _fail(path, f"measurement.calls.{key}", "unknown setting",
+                        "use lost_record_after_minutes or lost_record_max_share")
+    after = _typed(path, "measurement.calls.lost_record_after_minutes",
+                   calls.get("lost_record_after_minutes", DEFAULT_LOST_RECORD_AFTER_MINUTES), int)
+    if after <= 0:
+        raise _fail(path, "measurement.calls.lost_record_after_minutes", f"{after} is not a positive number "
+                    "of minutes", "write the longest a call can last in queue and talk, e.g. 240")
+    share = _typed(path, "measurement.calls.lost_record_max_share",
+                   calls.get("lost_record_max_share", DEFAULT_LOST_RECORD_MAX_SHARE), float)
+    if not 0 <= share <= 1:
+        raise _fail(path, "measurement.calls.lost_record_max_share", f"{share} is not a share between 0 and 1",
+                    "write 0.001 for 0.1 %")
+    return {"case_states": _case_states(path, raw.get("case_states")),
+            "lost_record_after_minutes": after, "lost_record_max_share": share}
+
+
 def load_config(path: Path) -> ContractConfig:
     if not path.exists():
         raise ConfigError(f"{path}: file not found. Fix: set SLA_CONFIG to the contract file")
     known = {"contract", "versions", "timezone", "interval_minutes", "sources", "unmapped_line", "lines",
-             "terms", "staffing", "penalties"}
+             "terms", "staffing", "penalties", "measurement"}
     raw = read_mapping(path, known, ConfigError, unknown="unknown top-level key")
     contract = raw.get("contract") or {}
     interval = _typed(path, "interval_minutes", raw.get("interval_minutes", 30), int)
@@ -301,8 +395,12 @@ def load_config(path: Path) -> ContractConfig:
             owed[band.line_code] = max(owed.get(band.line_code, 0), band.positions)
     lines = tuple(replace(line, contracted_positions=owed[line.code])
                   if line.contracted_positions is None and line.code in owed else line for line in lines)
+    measurement = _measurement(path, raw.get("measurement"))
     return ContractConfig(
         path=path,
+        case_states=measurement["case_states"],
+        lost_record_after_minutes=measurement["lost_record_after_minutes"],
+        lost_record_max_share=measurement["lost_record_max_share"],
         name=str(contract.get("name", "")),
         version=terms.versions[-1].version,
         terms=terms,
@@ -367,6 +465,7 @@ def write_config_tables(con: duckdb.DuckDBPyConnection, config: ContractConfig) 
         if targets:
             con.executemany("insert into raw.contract_targets values (?, ?, ?, ?)", targets)
         _write_terms(con, config)
+        _write_measurement(con, config)
         con.execute("delete from raw.business_calendar")
         columns = list(zip(*calendar_rows(config, date.today().year + 1)))
         calendar = pa.table({name: pa.array(values) for name, values in zip(
@@ -378,6 +477,18 @@ def write_config_tables(con: duckdb.DuckDBPyConnection, config: ContractConfig) 
     except Exception:
         con.execute("rollback")
         raise
+
+
+def _write_measurement(con: duckdb.DuckDBPyConnection, config: ContractConfig) -> None:
+    con.execute("delete from raw.contract_case_states")
+    states = [[source, state, cls] for source, mapping in (config.case_states or {}).items()
+              for state, cls in mapping.items()]
+    if states:
+        con.executemany("insert into raw.contract_case_states values (?, ?, ?)", states)
+    con.execute("delete from raw.contract_measurement")
+    con.executemany("insert into raw.contract_measurement values (?, ?)", [
+        ["lost_record_after_minutes", float(config.lost_record_after_minutes)],
+        ["lost_record_max_share", float(config.lost_record_max_share)]])
 
 
 def _write_terms(con: duckdb.DuckDBPyConnection, config: ContractConfig) -> None:

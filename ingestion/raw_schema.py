@@ -94,6 +94,21 @@ create table if not exists raw.contract_targets (
     primary key (line_code, kind, name)
 );
 
+-- How the contract's measurement rules read the sources (contract file, `measurement`):
+-- which ticket and case states are a resolution, and the call settings. One row per
+-- source and state, and one per call setting.
+create table if not exists raw.contract_case_states (
+    source_system     varchar not null,   -- crm, otrs
+    state             varchar not null,   -- the state as the source writes it, lower case
+    resolution_class  varchar not null,   -- resolved, closed_unresolved, open, not_counted
+    primary key (source_system, state)
+);
+
+create table if not exists raw.contract_measurement (
+    name   varchar primary key,           -- lost_record_after_minutes, lost_record_max_share
+    value  double not null
+);
+
 -- The versioned parts of the contract file (ingestion/contract_terms.py). effective_to is
 -- exclusive and null while open-ended.
 create table if not exists raw.contract_versions (
