@@ -168,11 +168,11 @@ queue_call_files as (
             unit_calls.callid = queue_events.callid
             and unit_calls.queue_name = queue_events.queue_name
             and (
-                (queue_events.event = 'ENTERQUEUE' and queue_events.event_time_utc = unit_calls.entered_at_utc)
-                or (queue_events.event = 'CONNECT' and queue_events.event_time_local = unit_calls.answered_at_local)
+                (queue_events.event = 'ENTERQUEUE' and unit_calls.entered_at_utc = queue_events.event_time_utc)
+                or (queue_events.event = 'CONNECT' and unit_calls.answered_at_local = queue_events.event_time_local)
                 or (
-                    queue_events.event = unit_calls.end_event
-                    and queue_events.event_time_local = unit_calls.ended_at_local
+                    unit_calls.end_event = queue_events.event
+                    and unit_calls.ended_at_local = queue_events.event_time_local
                 )
             )
     where unit_calls.source_system = 'asterisk_queue_log'
@@ -466,8 +466,8 @@ logged_in as (
     inner join agent_events
         on
             unit_intervals.line_code = agent_events.line_code
-            and agent_events.segment_start < unit_intervals.interval_end
-            and agent_events.segment_end > unit_intervals.interval_start
+            and unit_intervals.interval_end > agent_events.segment_start
+            and unit_intervals.interval_start < agent_events.segment_end
     where agent_events.is_logged_in and agent_events.segment_seconds > 0
     group by all
 
@@ -486,7 +486,7 @@ logins as (
         on
             logged_in.line_code = agent_events.line_code
             and logged_in.agent = agent_events.agent
-            and agent_events.event_seq <= logged_in.first_seq
+            and logged_in.first_seq >= agent_events.event_seq
     where agent_events.opening_event = 'ADDMEMBER'
     group by all
 
@@ -510,8 +510,8 @@ interval_events as (
         on
             logged_in.line_code = agent_events.line_code
             and logged_in.agent = agent_events.agent
-            and agent_events.event_seq >= coalesce(logins.login_seq, 0)
-            and agent_events.segment_start < logged_in.interval_end
+            and coalesce(logins.login_seq, 0) <= agent_events.event_seq
+            and logged_in.interval_end > agent_events.segment_start
 
 ),
 
