@@ -1,9 +1,12 @@
 """The contract's business calendar as rows: per line and day, the business window.
 
 A line's `business_hours` in the contract file give the window per weekday; Argentine
-national holidays (the `holidays` package, not a hand-written list) close the day. A line
-without business hours counts every hour of every day. dbt sums the overlap of a case's
-life with these windows to get durations in business hours.
+national holidays (the `holidays` package, not a hand-written list) close the day, and so
+do the bridge days ("feriados con fines turísticos") and Holy Thursday, which the package
+lists with them (docs/contract_defaults.md#business-time-holidays-bridge-days-and-closed-days).
+A line without business hours counts every hour of every day. dbt sums the overlap of a
+case's life with these windows to get durations in business hours; a life that meets no
+window is worth 0.
 """
 
 from __future__ import annotations

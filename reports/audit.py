@@ -57,10 +57,12 @@ COMPLIANCE_COLUMNS = [
     "term_name", "metric", "unit", "comparison", "threshold", "threshold_unit", "target",
     "denominator_variant", "outage_exclusion", "contract_version", "term_effective_from",
     "raw_numerator", "raw_denominator", "raw_value", "excluded_units", "adjusted_numerator",
-    "adjusted_denominator", "adjusted_value", "volume", "is_met", "margin", "shortfall_points",
+    "adjusted_denominator", "adjusted_value", "volume", "met_units", "missed_units", "pending_units",
+    "is_met", "margin", "shortfall_points",
     "penalty_percent_per_point", "penalty_cap_percent", "penalty_percent",
     "line_penalty_cap_percent", "line_penalty_percent", "is_certifiable", "days_without_data",
-    "days_with_rejects", "completeness_note",
+    "days_with_rejects", "line_pending_units", "lost_records", "queued_calls", "lost_record_max_share",
+    "completeness_note",
 ]
 
 WORST_DAYS_PER_TERM = 5
@@ -85,6 +87,7 @@ class AuditReport:
     lines: pd.DataFrame               # one row per line: penalty, certifiable, terms met/missed
     outages: pd.DataFrame             # dim_outages overlapping the month, with units excluded
     exclusions: pd.DataFrame          # excluded units per line, term and outage (fct_sla_units)
+    state_mapping: pd.DataFrame       # resolution/retention units per case state, class and unit state
     worst_days: pd.DataFrame
     worst_intervals: pd.DataFrame
     completeness: pd.DataFrame        # per line: is_certifiable, days without data / with rejects
@@ -244,7 +247,8 @@ def build_audit_report(
 
     lines = _lines_summary(compliance)
     completeness = lines[["line_code", "line_name", "is_certifiable", "days_without_data",
-                          "days_with_rejects", "completeness_note"]].copy()
+                          "days_with_rejects", "line_pending_units", "lost_records", "queued_calls",
+                          "completeness_note"]].copy()
 
     where_u, params_u = _line_filter(line_code, "u.line_code")
     exclusions = frame(
@@ -255,6 +259,19 @@ def build_audit_report(
         "on m.line_code = u.line_code and m.term_code = u.term_code and m.report_month = u.report_month "
         f"where u.report_month = ? and u.is_excluded{where_u} "
         "group by all order by u.line_code, u.term_code, u.outage_id",
+        [first, *params_u],
+    )
+    # what the contract's state classes (measurement.case_states) decided: resolution and
+    # retention units per source state, class and resulting unit state
+    state_mapping = frame(
+        con,
+        "select u.line_code, u.term_code, coalesce(m.term_name, u.term_code) as term_name, u.case_status, "
+        "u.resolution_class, u.unit_state, count(*) as units "
+        "from fct_sla_units u left join sla_compliance_monthly m "
+        "on m.line_code = u.line_code and m.term_code = u.term_code and m.report_month = u.report_month "
+        f"where u.report_month = ? and u.unit_kind = 'case' and u.resolution_class is not null "
+        f"and u.metric in ('resolution_within_target', 'retention_rate'){where_u} "
+        "group by all order by u.line_code, u.term_code, u.resolution_class, u.case_status, u.unit_state",
         [first, *params_u],
     )
     outages = frame(
@@ -329,6 +346,7 @@ def build_audit_report(
         lines=lines,
         outages=outages,
         exclusions=exclusions,
+        state_mapping=state_mapping,
         worst_days=worst_days,
         worst_intervals=worst_intervals,
         completeness=completeness,
@@ -367,6 +385,9 @@ def _lines_summary(compliance: pd.DataFrame) -> pd.DataFrame:
             "is_certifiable": first["is_certifiable"],
             "days_without_data": first["days_without_data"],
             "days_with_rejects": first["days_with_rejects"],
+            "line_pending_units": first["line_pending_units"],
+            "lost_records": first["lost_records"],
+            "queued_calls": first["queued_calls"],
             "completeness_note": first["completeness_note"],
         })
     return pd.DataFrame(rows)

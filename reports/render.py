@@ -24,6 +24,9 @@ from reports.audit import (
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
+# the contract's resolution classes (measurement.case_states) and the unit states, in Spanish
+RESOLUTION_CLASS_LABELS = {"resolved": "resuelto", "closed_unresolved": "cerrado sin resolver", "open": "abierto"}
+UNIT_STATE_LABELS = {"met": "cumplida", "missed": "incumplida", "pending": "pendiente", "excluded": "excluida"}
 
 # sla_input_files roles as the report names them
 ROLE_LABELS = {"unit": "unidades", "coverage": "cobertura", "closing": "cierre"}
@@ -148,6 +151,7 @@ def _context(report: AuditReport, pdf: bool) -> dict[str, Any]:
                 "adjusted_value": f.fmt_value(t["adjusted_value"], unit),
                 "excluded_units": f.fmt_int(t["excluded_units"]),
                 "volume": f.fmt_int(t["volume"]),
+                "pending_units": f.fmt_int(t["pending_units"]),
                 "met": f.fmt_met(met), "met_class": "muted" if met is None else ("ok" if met else "bad"),
                 "margin": f.fmt_margin(t["margin"], unit),
                 "penalty": f.fmt_percent_points(t["penalty_percent"]),
@@ -164,6 +168,13 @@ def _context(report: AuditReport, pdf: bool) -> dict[str, Any]:
         "excluded_units": f.fmt_int(plain(x["excluded_units"])),
         "first_date": f.fmt_date(plain(x["first_date"])), "last_date": f.fmt_date(plain(x["last_date"])),
     } for x in report.exclusions.to_dict("records")]
+
+    state_mapping = [{
+        "line_code": m["line_code"], "term_name": m["term_name"], "case_status": f.fmt_text(plain(m["case_status"])),
+        "resolution_class": RESOLUTION_CLASS_LABELS.get(plain(m["resolution_class"]), f.fmt_text(plain(m["resolution_class"]))),
+        "unit_state": UNIT_STATE_LABELS.get(plain(m["unit_state"]), f.fmt_text(plain(m["unit_state"]))),
+        "units": f.fmt_int(plain(m["units"])),
+    } for m in report.state_mapping.to_dict("records")]
 
     def worst(df: pd.DataFrame, when: str) -> list[dict[str, Any]]:
         out = []
@@ -187,6 +198,9 @@ def _context(report: AuditReport, pdf: bool) -> dict[str, Any]:
             "certifiable_text": "Sí" if certifiable else "No",
             "days_without_data": _dates_text(plain(c["days_without_data"])),
             "days_with_rejects": _dates_text(plain(c["days_with_rejects"])),
+            "pending_units": f.fmt_int(plain(c["line_pending_units"])),
+            "lost_records": f.fmt_int(plain(c["lost_records"])),
+            "queued_calls": f.fmt_int(plain(c["queued_calls"])),
             "note": f.fmt_text(plain(c["completeness_note"])),
         })
     data_quality = [{
@@ -217,6 +231,7 @@ def _context(report: AuditReport, pdf: bool) -> dict[str, Any]:
         "versions": versions, "contract_sha256": report.contract_sha256 or f.MISSING,
         "generated_at": report.generated_at.isoformat(sep=" ", timespec="seconds"),
         "lines": lines, "terms": terms, "outages": outages, "exclusions": exclusions,
+        "state_mapping": state_mapping,
         "worst_days": worst(report.worst_days, "report_date"),
         "worst_intervals": worst(report.worst_intervals, "interval_start"),
         "worst_days_n": WORST_DAYS_PER_TERM, "worst_intervals_n": WORST_INTERVALS_PER_TERM,
@@ -260,7 +275,7 @@ def _sheet_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def render_xlsx(report: AuditReport) -> bytes:
-    """Sheets: cumplimiento, peores_dias, peores_intervalos, exclusiones, completitud, huella."""
+    """Sheets: cumplimiento, peores_dias, peores_intervalos, exclusiones, estados, completitud, huella."""
     fingerprint_rows = pd.DataFrame([
         ("mes", report.month_label),
         ("linea", report.line_label),
@@ -283,6 +298,7 @@ def render_xlsx(report: AuditReport) -> bytes:
         # two tables on a sheet: the first at the top, the second under a caption two rows below it
         _two_tables(writer, "exclusiones", report.exclusions,
                     "Cortes masivos declarados que tocan el mes", report.outages)
+        _sheet_frame(report.state_mapping).to_excel(writer, sheet_name="estados", index=False)
         _two_tables(writer, "completitud", report.completeness,
                     "Fuentes con problemas en el mes (data_quality_daily)", report.data_quality)
         _two_tables(writer, "huella", fingerprint_rows,

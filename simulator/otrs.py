@@ -8,7 +8,10 @@ building-without-signal tickets follow the outage windows of outages.py: during 
 outage and a few hours after it they multiply, carry the outage's area (`Zona`) and id
 (`FallaMasiva`), get a quick mass notice as first response and are closed once the
 network is back. The first agent article (SenderType agent) is the first response; a
-closed ticket's `Changed` is its closing time.
+closed ticket's `Changed` is its closing time. On a day the line does not work (Sunday, a
+holiday) the on-call duty acknowledges a share of the tickets before the next working day,
+and closes the outage tickets whose network comes back within the closed stretch
+(bizcal.BusinessCalendar.on_call): spans with no business time at all.
 """
 
 from __future__ import annotations
@@ -121,6 +124,8 @@ class OtrsDesk:
                                   FIRST_RESPONSE_Z, FIRST_RESPONSE_SIGMA)
         slow = 1.8 if any(o.day == day for o in outages) else 1.0
         n_before = len(self.tickets)
+        # the on-call draws come from a child stream, so the rest of the day is drawn as before
+        on_call_rng = rng.spawn(1)[0]
         for qn, motive, tr in self.queues:
             wk = (BRANCH_WEEKDAY if tr["customer"] == "branch" else WEEKDAY)[day.weekday()]
             if holiday:
@@ -138,8 +143,31 @@ class OtrsDesk:
                 times += [o.start + rng.uniform(60, 600) for o in todays if day_start <= o.start < day_start + 86400]
             target = (line.motives or {}).get(motive, line.resolution_target_business_hours or 24.0)
             for t in sorted(times):
-                self.tickets.append(self._ticket(qn, motive, tr, t, target, fr_median, slow, todays, rng, cu))
+                ticket = self._ticket(qn, motive, tr, t, target, fr_median, slow, todays, rng, cu)
+                self.tickets.append(self._on_call(ticket, todays, on_call_rng))
         return len(self.tickets) - n_before
+
+    def _on_call(self, ticket: Ticket, todays, rng) -> Ticket:
+        """A ticket of a closed day the on-call duty takes: acknowledged within minutes of
+        wall-clock time; an outage ticket closed too when the network is back in time."""
+        t = ticket.created
+        fr = self.cal.on_call(t, rng.uniform(5, 90) * 60, rng.random())
+        if fr is None:
+            return ticket
+        close = ticket.closed
+        if ticket.outage_id is not None:
+            end = next(o.end for o in todays if o.outage_id == ticket.outage_id)
+            back = max(end, fr) + rng.uniform(10, 60) * 60
+            close = self.cal.on_call(t, back - t, 0.0) or close
+        close = max(close, fr + 600)
+        # articles: the opening one, the answer, perhaps an internal note, the close; a note
+        # keeps its relative place between the answer and the close
+        first, answer, *notes, last = ticket.articles
+        old_fr, old_close = answer[0], last[0]
+        notes = [(fr + (close - fr) * (n[0] - old_fr) / max(old_close - old_fr, 1.0), *n[1:]) for n in notes]
+        ticket.articles = [first, (fr, *answer[1:]), *notes, (close, *last[1:])]
+        ticket.closed = close
+        return ticket
 
     def _ticket(self, qn, motive, tr, t, target, fr_median, slow, todays, rng, cu) -> Ticket:
         cal = self.cal

@@ -5,8 +5,10 @@ Mentions of the brand and comments on its page arrive as Poisson streams (more i
 evening, and several times more during an outage, about the outage's area). The team
 answers in the line's business hours; how fast depends on the author's influence tier
 (contract `influence_tiers`, from followers and engagement), so most replies meet the
-tier's `first_response_target_minutes` and some never come. Insults and spam on the page
-are hidden, not answered. A share of the answered complaints is escalated to the CRM:
+tier's `first_response_target_minutes` and some never come. On a holiday, when the line
+is closed, the on-call duty answers a share of the posts (and of the cases escalated from
+them) that same day (bizcal.BusinessCalendar.on_call): spans with no business time at all.
+Insults and spam on the page are hidden, not answered. A share of the answered complaints is escalated to the CRM:
 the case's origin_call_id is `twitter:<tweet id>` or `facebook:<comment id>`.
 """
 
@@ -103,6 +105,8 @@ class SocialDesk:
         rest = [t for t in self.targets if t not in self.tiers]
         self.fallback = rest[0] if rest else "bajo"
         rng = np.random.default_rng([seed, 41])
+        # the on-call draws have their own stream, so everything else is drawn as before
+        self.on_call_rng = np.random.default_rng([seed, 41, 1])
         self.brand_id = str(int(rng.integers(100_000_000, 300_000_000)))
         self.page_id = str(int(rng.integers(100_000_000_000_000, 999_999_999_999_999)))
         self._users(rng)
@@ -223,7 +227,9 @@ class SocialDesk:
         minutes = median * math.exp(RESPONSE_SIGMA * rng.standard_normal())
         if outage is not None:
             minutes *= OUTAGE_SLOWDOWN
-        return self.cal.add(t, max(0.5, minutes) * 60)
+        seconds = max(0.5, minutes) * 60
+        on_call = self.cal.on_call(t, seconds, self.on_call_rng.random())
+        return on_call if on_call is not None else self.cal.add(t, seconds)
 
     def _reply_text(self, kind: str, first: str, area: str, agent: int, rng) -> str:
         options = REPLIES["outage" if kind == "outage" else kind if kind in REPLIES else "complaint"]
@@ -236,8 +242,11 @@ class SocialDesk:
         case = Case(self.line.code, self.line.crm_queues[0] if self.line.crm_queues else self.line.code,
                     motive, "social", created, customer, self.agents[agent])
         case.origin = origin
-        case.first_response = cal.add(created, lognormal_hours(rng, CASE_FIRST_RESPONSE_H, 0.8) * 3600)
-        res = cal.add(created, max(lognormal_hours(rng, CASE_RESOLUTION_H, 0.9), CASE_FIRST_RESPONSE_H) * 3600)
+        fr_s = lognormal_hours(rng, CASE_FIRST_RESPONSE_H, 0.8) * 3600
+        res_s = max(lognormal_hours(rng, CASE_RESOLUTION_H, 0.9), CASE_FIRST_RESPONSE_H) * 3600
+        u = self.on_call_rng.random()
+        case.first_response = cal.on_call(created, fr_s, u) or cal.add(created, fr_s)
+        res = cal.on_call(created, res_s, u) or cal.add(created, res_s)
         res = max(res, case.first_response + 60)
         finish_case(case, res, rng, lambda back: cal.add(back, lognormal_hours(rng, 4.0, 0.9) * 3600))
         self.cases.add(case)

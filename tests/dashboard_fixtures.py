@@ -371,6 +371,7 @@ NEW_KPI_COLUMNS = {
     "interactions": "BIGINT",
     "responded": "BIGINT",
     "responded_within_target": "BIGINT",
+    "social_first_response_business_seconds_total": "DOUBLE",
     "first_response_within_target_share": "DOUBLE",
     "first_response_target_share": "DOUBLE",
     "hidden": "BIGINT",
@@ -458,7 +459,7 @@ def _social(
         "interactions": interactions,
         "responded": responded,
         "responded_within_target": within,
-        "first_response_business_seconds_total": first_response_seconds,
+        "social_first_response_business_seconds_total": first_response_seconds,
         "hidden": hidden,
         "escalated": escalated,
     }
@@ -542,6 +543,7 @@ def _kpi_row(line: str, day: dt.date, counts: dict) -> dict:
     c.update(
         total_answer_wait_seconds=0.0,
         first_response_business_seconds_total=0.0,
+        social_first_response_business_seconds_total=0.0,
         **{s: None for s in _STOCKS},
     )
     c.update(counts)

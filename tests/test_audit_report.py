@@ -188,6 +188,38 @@ def make_db(path: Path) -> Path:
                case when i < 40 then 1 else 0 end, 1, i < 100, case when i < 100 then 'NOC-2026-041' end
         from range(103) t(i)
     """)
+    # the unit states and pending counts (issue 8), added after the positional inserts above
+    for table, column, kind, default in (
+        ("sla_compliance_monthly", "met_units", "bigint", "0"), ("sla_compliance_monthly", "missed_units", "bigint", "0"),
+        ("sla_compliance_monthly", "pending_units", "bigint", "0"),
+        ("sla_compliance_monthly", "line_pending_units", "bigint", "0"),
+        ("sla_compliance_monthly", "lost_records", "bigint", "0"),
+        ("sla_compliance_monthly", "queued_calls", "bigint", "0"),
+        ("sla_compliance_monthly", "lost_record_max_share", "double", "0.001"),
+        ("sla_compliance_daily", "pending_units", "bigint", "0"),
+        ("sla_compliance_interval", "pending_units", "bigint", "0"),
+        ("fct_sla_units", "unit_state", "varchar", "'met'"), ("fct_sla_units", "due_at_local", "timestamp", "null"),
+        ("fct_sla_units", "resolution_class", "varchar", "null"), ("fct_sla_units", "case_status", "varchar", "null"),
+    ):
+        con.execute(f"alter table {table} add column {column} {kind} default {default}")
+    con.execute("update fct_sla_units set unit_state = case when is_excluded then 'excluded' "
+                "when numerator = 1 then 'met' else 'missed' end")
+    # helpdesk's October: 3 pending calls; bo_helpdesk resolution units decided by OTRS states
+    con.execute("update sla_compliance_monthly set line_pending_units = 3, lost_records = 2, queued_calls = 2200, "
+                "pending_units = case when term_code = 'service_level' then 3 else 0 end "
+                "where line_code = 'helpdesk' and report_month = date '2026-10-01'")
+    con.execute("""
+        insert into fct_sla_units (sla_unit_key, line_code, term_code, metric, report_month, report_date,
+                                   unit_kind, unit_key, numerator, denominator, is_excluded, unit_state,
+                                   resolution_class, case_status)
+        select 'bo_helpdesk|resolution_within_target|otrs:' || i, 'bo_helpdesk', 'resolution_within_target',
+               'resolution_within_target', date '2026-10-01', date '2026-10-20', 'case', 'otrs:' || i,
+               case when i < 5 then 1 else 0 end, case when i < 12 then 1 else 0 end, false,
+               case when i < 5 then 'met' when i < 12 then 'missed' else 'pending' end,
+               case when i < 9 then 'resolved' when i < 12 then 'closed_unresolved' else 'open' end,
+               case when i < 9 then 'closed successful' when i < 12 then 'closed unsuccessful' else 'open' end
+        from range(13) t(i)
+    """)
     con.executemany("insert into dim_contract_versions values (?, ?, ?, ?, ?, ?)", [
         ("2013-06 anexo original", dt.date(2013, 6, 1), dt.date(2026, 11, 1), "Anexo del 27/05/2013, primera etapa",
          "Anexo Telecentro S.A. - DINATECH S.A. (27/05/2013)", CONTRACT_SHA),
@@ -228,6 +260,22 @@ def shared_db(tmp_path_factory) -> Path:
 def report(shared_db) -> AuditReport:
     with duckdb.connect(str(shared_db), read_only=True) as con:
         return build_audit_report(con, dt.date(2026, 10, 17), generated_at=dt.datetime(2026, 11, 1, 8, 0))
+
+
+def test_report_lists_what_each_case_state_decided_and_the_pending_units(report):
+    """bo_helpdesk October: 5 closed successful within target, 4 late, 3 closed unsuccessful
+    (missed: not a resolution), 1 open and pending; helpdesk has 3 pending calls and 2 calls
+    whose end the PBX never logged."""
+    mapping = {(r.case_status, r.resolution_class, r.unit_state): r.units
+               for r in report.state_mapping.itertuples(index=False)}
+    assert mapping == {("closed successful", "resolved", "met"): 5, ("closed successful", "resolved", "missed"): 4,
+                       ("closed unsuccessful", "closed_unresolved", "missed"): 3, ("open", "open", "pending"): 1}
+    html = report.html
+    section = html[html.index("Estados de casos"):html.index("Peores días")]
+    assert "closed unsuccessful</td><td>cerrado sin resolver</td><td>incumplida</td><td class=\"num\">3<" in section
+    assert "open</td><td>abierto</td><td>pendiente</td><td class=\"num\">1<" in section
+    completeness = html[html.index("Completitud de los datos"):]
+    assert "<td class=\"num\">3</td><td class=\"num\">2 de 2.200</td>" in completeness
 
 
 def test_html_shows_versions_penalty_exclusions_worst_day_and_completeness(report):
@@ -297,7 +345,7 @@ def test_csv_parses_back_to_the_rows(report, shared_db):
 def test_xlsx_and_pdf(report):
     book = openpyxl.load_workbook(io.BytesIO(report.xlsx_bytes()), read_only=True)
     assert book.sheetnames == ["cumplimiento", "peores_dias", "peores_intervalos", "exclusiones",
-                               "completitud", "huella"]
+                               "estados", "completitud", "huella"]
     rows = list(book["cumplimiento"].iter_rows(values_only=True))
     assert rows[0][0] == "compliance_key" and len(rows) == 5
     huella = {r[0]: r[1] for r in book["huella"].iter_rows(values_only=True) if r and r[0]}

@@ -85,6 +85,20 @@ def test_first_response_average_uses_each_familys_count(serving):
     assert day["bo_social"]["social_first_response_avg_seconds"] == pytest.approx(3000)
 
 
+def test_social_average_leaves_the_social_lines_cases_out(serving):
+    # bo_social also has a CRM queue: two cases answered in 2 h each on the same day must
+    # not move the posts' average (8 posts, 3000 s each), and have their own.
+    with duckdb.connect(str(serving)) as con:
+        con.execute(
+            "update kpi_line_daily set first_responses = 2, first_response_business_seconds_total = 14400 "
+            "where line_code = 'bo_social' and report_date = ?",
+            [fx.LATEST_DAY],
+        )
+    day = queries.period_kpis(fx.LATEST_DAY, fx.LATEST_DAY)["bo_social"]
+    assert day["social_first_response_avg_seconds"] == pytest.approx(8 * 3000 / 8)
+    assert day["case_first_response_avg_seconds"] == pytest.approx(14400 / 2)
+
+
 def test_targets_come_with_the_period(serving):
     mtd = queries.period_kpis(fx.MONTH_START, fx.LATEST_DAY)
     assert mtd["satisfaccion"]["contact_rate_target"] == pytest.approx(0.60)

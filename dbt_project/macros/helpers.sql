@@ -29,14 +29,24 @@
     timestamps) from the line's business calendar: the overlap of the span with every
     business window between its first and last day. Used for every back-office and social
     duration, so a case opened on Friday evening before a holiday Monday counts nothing
-    until Tuesday's opening. -#}
+    until Tuesday's opening. A span that meets no window (it lies wholly in weekends,
+    holidays or bridge days) is worth 0: the bounds of a missing window are NULL, which
+    least/greatest would skip, so the overlap is only taken where a window exists. The
+    overlaps are summed in whole microseconds and divided once, so the figure is exact
+    and the same whatever order the windows are added in. -#}
 {% macro business_seconds_by_key(spans, calendar) -%}
     select
         spans.span_key,
-        coalesce(sum(greatest(
-            0,
-            epoch(least(spans.span_end, cal.window_end)) - epoch(greatest(spans.span_start, cal.window_start))
-        )), 0) as business_seconds
+        coalesce(sum(
+            case
+                when cal.window_start is not null and cal.window_end is not null
+                    then greatest(
+                        0,
+                        epoch_us(least(spans.span_end, cal.window_end))
+                        - epoch_us(greatest(spans.span_start, cal.window_start))
+                    )
+            end
+        ), 0) / 1000000 as business_seconds
     from {{ spans }} as spans
     left join {{ calendar }} as cal
         on

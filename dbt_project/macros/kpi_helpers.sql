@@ -55,6 +55,7 @@
         {{ l }}.retention_rate_target,
         {{ c }}.cases_in,
         {{ c }}.cases_resolved,
+        {{ c }}.cases_closed_unresolved,
         {{ c }}.resolved_with_target,
         {{ c }}.resolved_within_target,
         -- only cases whose motive or line has a resolution target are measured against one
@@ -64,8 +65,13 @@
         {{ c }}.reopened / nullif({{ c }}.cases_resolved, 0) as reopen_rate,
         {{ c }}.first_responses,
         {{ c }}.first_response_business_seconds_total,
+        {{ c }}.first_response_business_seconds_total / nullif({{ c }}.first_responses, 0)
+            as case_first_response_avg_business_seconds,
         {{ c }}.interactions,
         {{ c }}.responded,
+        {{ c }}.social_first_response_business_seconds_total,
+        {{ c }}.social_first_response_business_seconds_total / nullif({{ c }}.responded, 0)
+            as social_first_response_avg_business_seconds,
         {{ c }}.responded_within_target,
         {{ c }}.responded_within_target / nullif({{ c }}.interactions, 0) as first_response_within_target_share,
         {{ l }}.first_response_target_share,
@@ -79,12 +85,13 @@
         {%- for column in ['offered', 'answered', 'abandoned', 'short_abandoned', 'unanswered_by_system',
                            'answered_within_threshold', 'handled_calls', 'answered_identified',
                            'repeat_contacts', 'attempts', 'contacts', 'retained', 'cancelled', 'cases_in',
-                           'cases_resolved', 'resolved_with_target', 'resolved_within_target', 'reopened', 'first_responses',
+                           'cases_resolved', 'cases_closed_unresolved', 'resolved_with_target', 'resolved_within_target', 'reopened', 'first_responses',
                            'interactions', 'responded', 'responded_within_target', 'hidden', 'escalated'] %}
         cast(sum({{ column }}) as bigint) as {{ column }},
         {%- endfor %}
         {%- for column in ['total_answer_wait_seconds', 'total_handle_seconds', 'logged_in_seconds',
-                           'paused_seconds', 'agent_talk_seconds', 'first_response_business_seconds_total'] %}
+                           'paused_seconds', 'agent_talk_seconds', 'first_response_business_seconds_total',
+                           'social_first_response_business_seconds_total'] %}
         sum({{ column }}) as {{ column }}{{ "," if not loop.last }}
         {%- endfor %}
 {%- endmacro %}

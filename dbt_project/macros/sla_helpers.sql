@@ -38,6 +38,7 @@
         {{ sums }}.raw_denominator,
         {{ sla_value(sums ~ '.raw_numerator', sums ~ '.raw_denominator') }} as raw_value,
         {{ sums }}.excluded_units,
+        {{ sums }}.pending_units,
         {{ sums }}.adjusted_numerator,
         {{ sums }}.adjusted_denominator,
         {{ sla_value(sums ~ '.adjusted_numerator', sums ~ '.adjusted_denominator') }} as adjusted_value,
@@ -57,8 +58,18 @@
         sum(numerator) as raw_numerator,
         sum(denominator) as raw_denominator,
         count(*) filter (where is_excluded) as excluded_units,
+        count(*) filter (where unit_state = 'pending') as pending_units,
         coalesce(sum(numerator) filter (where not is_excluded), 0) as adjusted_numerator,
         coalesce(sum(denominator) filter (where not is_excluded), 0) as adjusted_denominator
     from units
     group by all
+{%- endmacro %}
+
+{#- A month whose queued calls include more lost records (no end event logged) than the
+    contract's share cannot be certified: its figures rest on calls the PBX lost. `records`
+    has lost_records and queued_calls, `measurement` lost_record_max_share. -#}
+{% macro lost_records_over_share(records, measurement) -%}
+    coalesce(
+        {{ records }}.lost_records > {{ measurement }}.lost_record_max_share * {{ records }}.queued_calls, false
+    )
 {%- endmacro %}

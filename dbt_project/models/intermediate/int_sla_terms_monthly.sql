@@ -40,14 +40,16 @@ files as (
 
 ),
 
+-- up to the end of the data: an open case counts in the month its source's data end
 line_months as (
 
     select
         line_sources.line_code,
         date_trunc('month', min(files.first_event_date))::date as first_month,
-        date_trunc('month', max(files.last_event_date))::date as last_month
+        date_trunc('month', greatest(max(files.last_event_date), max(data_end.data_end_date)))::date as last_month
     from line_sources
     inner join files on line_sources.source = files.source
+    left join {{ ref('int_source_data_end') }} as data_end on line_sources.source = data_end.source
     where files.first_event_date is not null
     group by line_sources.line_code
 

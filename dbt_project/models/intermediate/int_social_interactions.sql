@@ -1,6 +1,10 @@
 {#- Inbound social interactions from both platforms in one shape: every tweet not written
     by a brand account (the stream is the brand's mentions search), every Facebook comment
-    not written by the page; the brand's first reply to it is the first response. -#}
+    not written by the page; the brand's first reply to it is the first response.
+    Engagement is the exposure the public gave the post: the platforms' reply and comment
+    counts include the brand's own replies, which are taken out (those in the data; never
+    below zero, for a count read before the brand replied), so answering a post never
+    raises its influence tier. -#}
 with
 
 tweets as (
@@ -31,7 +35,8 @@ tweet_replies as (
 
     select
         replied_to_tweet_id as tweet_id,
-        min(created_at_local) as first_response_at_local
+        min(created_at_local) as first_response_at_local,
+        count(*) as brand_replies
     from tweets
     where is_brand and replied_to_tweet_id is not null
     group by replied_to_tweet_id
@@ -42,7 +47,8 @@ comment_replies as (
 
     select
         parent_id as comment_id,
-        min(created_at_local) as first_response_at_local
+        min(created_at_local) as first_response_at_local,
+        count(*) as brand_replies
     from comments
     where is_brand and parent_id is not null
     group by parent_id
@@ -57,7 +63,8 @@ twitter as (
         tweets.tweet_id as source_id,
         tweets.author_key,
         tweets.author_followers,
-        tweets.like_count + tweets.retweet_count + tweets.reply_count + tweets.quote_count as engagement,
+        tweets.like_count + tweets.retweet_count + tweets.quote_count
+        + greatest(tweets.reply_count - coalesce(tweet_replies.brand_replies, 0), 0) as engagement,
         tweets.created_at_local,
         tweet_replies.first_response_at_local,
         false as is_hidden
@@ -75,7 +82,8 @@ facebook as (
         comments.comment_id as source_id,
         comments.author_key,
         0 as author_followers,  -- the Graph API does not give a commenter's followers
-        comments.like_count + comments.comment_count as engagement,
+        comments.like_count
+        + greatest(comments.comment_count - coalesce(comment_replies.brand_replies, 0), 0) as engagement,
         comments.created_at_local,
         comment_replies.first_response_at_local,
         comments.is_hidden

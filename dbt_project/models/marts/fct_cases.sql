@@ -1,14 +1,20 @@
 {#- One row per CRM case or OTRS ticket, with first-response and resolution times in
     business hours (the line's contract calendar, closed on Argentine national holidays)
     and the motive's resolution target. Counting rule: a case belongs to the interval, day
-    and month in which it was created. -#}
+    and month in which it was created. Whether it was resolved is the contract's
+    (measurement.case_states): a close without resolution ("closed unsuccessful") has no
+    resolution time and no resolution duration; a ticket the contract marks not_counted
+    (merged into another, removed) is not a case and is left out. -#}
 with
 
 cases as (
 
-    select * from {{ ref('stg_crm__cases') }}
-    union all by name
-    select * from {{ ref('stg_otrs__tickets') }}
+    select * from (
+        select * from {{ ref('stg_crm__cases') }}
+        union all by name
+        select * from {{ ref('stg_otrs__tickets') }}
+    )
+    where resolution_class is distinct from 'not_counted'
 
 ),
 
@@ -86,8 +92,13 @@ final as (
         cases.first_response_at_local,
         cases.resolved_at_local,
         cases.closed_at_local,
+        cases.ended_at_local,
         cases.status,
-        cases.resolved_at_local is not null as is_resolved,
+        cases.resolution_class,
+        cases.is_state_mapped,
+        case cases.source_system when 'crm' then 'crm_cases' when 'otrs' then 'otrs_tickets' end as landing_source,
+        cases.resolution_class = 'resolved' as is_resolved,
+        cases.resolution_class = 'closed_unresolved' as is_closed_unresolved,
         cases.reopen_count,
         cases.reopen_count > 0 as is_reopened,
         cases.outcome,

@@ -1,8 +1,16 @@
 {#- One row per contract term and unit counted for it: each call, case, social interaction or
     staffed interval with its numerator and denominator under the term in force that month,
-    and whether a declared massive outage excludes it. Summing these rows gives every
-    figure of sla_compliance_interval/_daily/_monthly, so any figure can be traced to the
-    calls and cases behind it. -#}
+    its state and whether a declared massive outage excludes it. Summing these rows gives
+    every figure of sla_compliance_interval/_daily/_monthly, so any figure can be traced to
+    the calls and cases behind it.
+    States (DESIGN.md §5): met, missed, pending, excluded. A unit whose answer, resolution or
+    end is not in the data yet is pending while its deadline lies after the end of its
+    source's available data (int_source_data_end; the deadline in business time for cases and
+    posts, entry + the contract's lost-record delay for calls), and missed after; a pending
+    unit has numerator and denominator 0, so figures are met / (met + missed). A case's
+    resolution class is the contract's (measurement.case_states): a close without resolution
+    counts in the month it closed, as a miss; a case still open at the data's end counts in
+    the month of the data's end (the earliest it can still be resolved in). -#}
 with
 
 terms as (
@@ -42,6 +50,24 @@ outages as (
 
 ),
 
+data_end as (
+
+    select * from {{ ref('int_source_data_end') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('stg_contract__business_calendar') }}
+
+),
+
+measurement as (
+
+    select * from {{ ref('stg_contract__measurement') }}
+
+),
+
 call_units as (
 
     select
@@ -50,6 +76,7 @@ call_units as (
         terms.metric,
         terms.report_month,
         terms.outage_exclusion,
+        terms.target,
         calls.entered_date as report_date,
         calls.entered_interval_start as interval_start,
         'call' as unit_kind,
@@ -76,19 +103,44 @@ call_units as (
             when 'abandon_rate' then (not calls.is_short_abandon)::int
             when 'average_speed_of_answer' then calls.is_answered::int
             when 'contact_rate' then 1
-        end::double as denominator
+        end::double as denominator,
+        -- a call still without an end at the data's end may yet be answered: pending
+        calls.outcome = 'pending' as is_pending,
+        case
+            when calls.outcome = 'pending'
+                then calls.entered_at_local + to_minutes(measurement.lost_record_after_minutes)
+        end as due_at_local,
+        null::varchar as resolution_class,
+        null::varchar as case_status
     from calls
+    cross join measurement
     inner join terms
         on
             calls.line_code = terms.line_code
             and date_trunc('month', calls.entered_date) = terms.report_month
     where
-        (terms.metric in ('service_level', 'abandon_rate', 'average_speed_of_answer') and calls.is_offered)
+        (
+            terms.metric in ('service_level', 'abandon_rate', 'average_speed_of_answer')
+            and (calls.is_offered or calls.outcome = 'pending')
+        )
         or (terms.metric = 'contact_rate' and calls.direction = 'outbound')
 
 ),
 
--- resolutions and retention outcomes count in the month the case is resolved
+-- where each case's resolution counts: the month it ended (resolved, or closed without a
+-- resolution); a case still open counts in the month of its source's data end
+case_ends as (
+
+    select
+        cases.*,
+        data_end.data_end_local,
+        coalesce(cases.ended_at_local, data_end.data_end_local) as counted_at_local
+    from cases
+    left join data_end on cases.landing_source = data_end.source
+
+),
+
+-- resolutions and retention outcomes count in the month the case ended
 resolution_units as (
 
     select
@@ -97,36 +149,48 @@ resolution_units as (
         terms.metric,
         terms.report_month,
         terms.outage_exclusion,
-        cases.resolved_at_local::date as report_date,
-        {{ interval_start('cases.resolved_at_local') }} as interval_start,
+        terms.target,
+        case_ends.counted_at_local::date as report_date,
+        {{ interval_start('case_ends.counted_at_local') }} as interval_start,
         'case' as unit_kind,
-        cases.case_key as unit_key,
-        cases.created_at_local as cause_at,
-        cases.created_at_local as cause_until,
+        case_ends.case_key as unit_key,
+        case_ends.created_at_local as cause_at,
+        case_ends.created_at_local as cause_until,
         case terms.metric
-            when 'retention_rate' then (cases.outcome = 'retained')::int
+            when 'retention_rate' then (case_ends.outcome = 'retained')::int
             else coalesce(
-                cases.resolution_business_seconds
-                <= coalesce(terms.threshold, cases.resolution_target_business_hours) * 3600,
+                case_ends.is_resolved
+                and case_ends.resolution_business_seconds
+                <= coalesce(terms.threshold, case_ends.resolution_target_business_hours) * 3600,
                 false
             )::int
         end::double as numerator,
-        1.0 as denominator
-    from cases
+        1.0 as denominator,
+        case_ends.ended_at_local is null as is_open_at_data_end,
+        case_ends.data_end_local,
+        coalesce(terms.threshold, case_ends.resolution_target_business_hours) * 3600 as seconds_allowed,
+        case_ends.resolution_class,
+        case_ends.status as case_status
+    from case_ends
     inner join terms
         on
-            cases.line_code = terms.line_code
-            and date_trunc('month', cases.resolved_at_local) = terms.report_month
+            case_ends.line_code = terms.line_code
+            and date_trunc('month', case_ends.counted_at_local) = terms.report_month
     where
-        (terms.metric = 'retention_rate' and cases.outcome in ('retained', 'cancelled'))
+        (
+            terms.metric = 'retention_rate'
+            and case_ends.ended_at_local is not null
+            and case_ends.outcome in ('retained', 'cancelled')
+        )
         or (
             terms.metric = 'resolution_within_target'
-            and coalesce(terms.threshold, cases.resolution_target_business_hours) is not null
+            and coalesce(terms.threshold, case_ends.resolution_target_business_hours) is not null
         )
 
 ),
 
--- first responses count in the month the case was opened; no response is a miss
+-- first responses count in the month the case was opened; no response by the deadline is
+-- a miss, no response yet before it is pending
 response_units as (
 
     select
@@ -135,20 +199,26 @@ response_units as (
         terms.metric,
         terms.report_month,
         terms.outage_exclusion,
-        cases.created_date as report_date,
-        cases.created_interval_start as interval_start,
+        terms.target,
+        case_ends.created_date as report_date,
+        case_ends.created_interval_start as interval_start,
         'case' as unit_kind,
-        cases.case_key as unit_key,
-        cases.created_at_local as cause_at,
-        cases.created_at_local as cause_until,
-        coalesce(cases.first_response_business_seconds <= terms.threshold * 3600, false)::int::double
+        case_ends.case_key as unit_key,
+        case_ends.created_at_local as cause_at,
+        case_ends.created_at_local as cause_until,
+        coalesce(case_ends.first_response_business_seconds <= terms.threshold * 3600, false)::int::double
             as numerator,
-        1.0 as denominator
-    from cases
+        1.0 as denominator,
+        case_ends.first_response_at_local is null as is_open_at_data_end,
+        case_ends.data_end_local,
+        terms.threshold * 3600 as seconds_allowed,
+        case_ends.resolution_class,
+        case_ends.status as case_status
+    from case_ends
     inner join terms
         on
-            cases.line_code = terms.line_code
-            and date_trunc('month', cases.created_date) = terms.report_month
+            case_ends.line_code = terms.line_code
+            and date_trunc('month', case_ends.created_date) = terms.report_month
     where terms.metric = 'first_response_within_target' and terms.direction = 'backoffice'
 
 ),
@@ -161,6 +231,7 @@ social_units as (
         terms.metric,
         terms.report_month,
         terms.outage_exclusion,
+        terms.target,
         social.created_date as report_date,
         social.created_interval_start as interval_start,
         'interaction' as unit_kind,
@@ -173,8 +244,15 @@ social_units as (
             <= coalesce(terms.threshold, social.first_response_target_minutes) * 60,
             false
         )::int::double as numerator,
-        1.0 as denominator
+        1.0 as denominator,
+        not social.is_responded as is_open_at_data_end,
+        data_end.data_end_local,
+        coalesce(terms.threshold, social.first_response_target_minutes) * 60 as seconds_allowed,
+        null::varchar as resolution_class,
+        null::varchar as case_status
     from social
+    left join data_end
+        on data_end.source = case social.platform when 'twitter' then 'twitter_v2' else 'facebook_graph' end
     inner join terms
         on
             social.line_code = terms.line_code
@@ -193,6 +271,7 @@ interval_units as (
         terms.metric,
         terms.report_month,
         terms.outage_exclusion,
+        terms.target,
         staffing.report_date,
         staffing.interval_start,
         'interval' as unit_kind,
@@ -200,7 +279,11 @@ interval_units as (
         staffing.interval_start as cause_at,
         staffing.interval_start + interval '{{ var("interval_minutes") }} minutes' as cause_until,
         least(coalesce(staffing.positions_staffed, 0), staffing.contracted_positions)::double as numerator,
-        staffing.contracted_positions::double as denominator
+        staffing.contracted_positions::double as denominator,
+        false as is_pending,
+        null::timestamp as due_at_local,
+        null::varchar as resolution_class,
+        null::varchar as case_status
     from staffing
     inner join terms
         on
@@ -210,16 +293,59 @@ interval_units as (
 
 ),
 
+-- cases and posts with no answer (resolution) yet: their deadline in business time, when it
+-- falls by the data's end
+timed_units as (
+
+    select * from resolution_units
+    union all by name
+    select * from response_units
+    union all by name
+    select * from social_units
+
+),
+
+open_spans as (
+
+    select
+        line_code || '|' || term_code || '|' || unit_key as span_key,
+        line_code,
+        cause_at as span_start,
+        data_end_local as span_end,
+        seconds_allowed
+    from timed_units
+    where is_open_at_data_end and data_end_local >= cause_at
+
+),
+
+deadlines as (
+
+    {{ business_deadline_by_key('open_spans', 'calendar') }}
+
+),
+
+-- still open at the data's end: missed once the deadline has passed, else pending
+timed_states as (
+
+    select
+        timed_units.* exclude (
+            timed_units.is_open_at_data_end, timed_units.data_end_local, timed_units.seconds_allowed
+        ),
+        timed_units.is_open_at_data_end
+        and not coalesce(timed_units.data_end_local > deadlines.deadline_at, false) as is_pending,
+        case when timed_units.is_open_at_data_end then deadlines.deadline_at end as due_at_local
+    from timed_units
+    left join deadlines
+        on timed_units.line_code || '|' || timed_units.term_code || '|' || timed_units.unit_key = deadlines.span_key
+
+),
+
 units as (
 
     select * from call_units
-    union all
-    select * from resolution_units
-    union all
-    select * from response_units
-    union all
-    select * from social_units
-    union all
+    union all by name
+    select * from timed_states
+    union all by name
     select * from interval_units
 
 ),
@@ -258,8 +384,21 @@ final as (
         units.interval_start,
         units.unit_kind,
         units.unit_key,
-        units.numerator,
-        units.denominator,
+        -- a pending unit is neither met nor missed yet: it counts in no figure
+        case when units.is_pending then 0 else units.numerator end as numerator,
+        case when units.is_pending then 0 else units.denominator end as denominator,
+        case
+            when excluded.outage_id is not null then 'excluded'
+            when units.is_pending then 'pending'
+            when units.metric = 'abandon_rate' then case when units.numerator > 0 then 'missed' else 'met' end
+            when units.metric = 'average_speed_of_answer'
+                then case when units.numerator <= units.target then 'met' else 'missed' end
+            when units.numerator >= units.denominator then 'met'
+            else 'missed'
+        end as unit_state,
+        units.due_at_local,
+        units.resolution_class,
+        units.case_status,
         excluded.outage_id is not null as is_excluded,
         excluded.outage_id
     from units
@@ -268,7 +407,7 @@ final as (
             units.line_code = excluded.line_code
             and units.term_code = excluded.term_code
             and units.unit_key = excluded.unit_key
-    where units.denominator > 0
+    where units.denominator > 0 or units.is_pending
 
 )
 

@@ -76,9 +76,9 @@ active_days as (
     union
     select
         line_code,
-        cast(resolved_at_local as date) as day
+        cast(ended_at_local as date) as day
     from cases
-    where resolved_at_local is not null
+    where ended_at_local is not null
     union
     select
         line_code,
@@ -152,20 +152,23 @@ cases_in as (
 
 ),
 
--- resolutions count where they happen; retention outcomes close with the case
+-- resolutions and closes without resolution count where they happen (the contract's
+-- state classes); a close without resolution is measured against the target and missed it;
+-- retention outcomes close with the case
 cases_out as (
 
     select
         line_code,
-        {{ interval_start('resolved_at_local') }} as interval_start,
-        count(*) as cases_resolved,
+        {{ interval_start('ended_at_local') }} as interval_start,
+        count(*) filter (where is_resolved) as cases_resolved,
+        count(*) filter (where is_closed_unresolved) as cases_closed_unresolved,
         count(*) filter (where resolution_target_business_hours is not null) as resolved_with_target,
         count(*) filter (where is_resolved_within_target) as resolved_within_target,
         count(*) filter (where is_reopened) as reopened,
         count(*) filter (where outcome = 'retained') as retained,
         count(*) filter (where outcome = 'cancelled') as cancelled
     from cases
-    where resolved_at_local is not null
+    where ended_at_local is not null
     group by all
 
 ),
@@ -211,15 +214,18 @@ counted as (
         coalesce(cases_out.cancelled, 0) as cancelled,
         coalesce(cases_in.cases_in, 0) as cases_in,
         coalesce(cases_out.cases_resolved, 0) as cases_resolved,
+        coalesce(cases_out.cases_closed_unresolved, 0) as cases_closed_unresolved,
         coalesce(cases_out.resolved_with_target, 0) as resolved_with_target,
         coalesce(cases_out.resolved_within_target, 0) as resolved_within_target,
         coalesce(cases_out.reopened, 0) as reopened,
         coalesce(cases_in.first_responses, 0) as first_responses,
-        coalesce(cases_in.first_response_business_seconds_total, 0)
-        + coalesce(social_counts.social_first_response_business_seconds_total, 0)
-            as first_response_business_seconds_total,
+        -- each total stays beside its own count (a social line also has CRM cases): cases'
+        -- seconds over first_responses, posts' seconds over responded
+        coalesce(cases_in.first_response_business_seconds_total, 0) as first_response_business_seconds_total,
         coalesce(social_counts.interactions, 0) as interactions,
         coalesce(social_counts.responded, 0) as responded,
+        coalesce(social_counts.social_first_response_business_seconds_total, 0)
+            as social_first_response_business_seconds_total,
         coalesce(social_counts.responded_within_target, 0) as responded_within_target,
         coalesce(social_counts.hidden, 0) as hidden,
         coalesce(social_counts.escalated, 0) as escalated
@@ -237,12 +243,13 @@ counted as (
 
 ),
 
--- backlog is a stock: open cases at the end of the interval, all intake minus all resolutions so far
+-- backlog is a stock: open cases at the end of the interval, all intake minus every case
+-- that stopped being worked so far (resolved or closed without resolution)
 with_backlog as (
 
     select
         *,
-        sum(cases_in - cases_resolved) over (
+        sum(cases_in - cases_resolved - cases_closed_unresolved) over (
             partition by line_code order by interval_start rows unbounded preceding
         ) as backlog_end
     from counted

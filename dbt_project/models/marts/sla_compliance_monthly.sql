@@ -1,7 +1,10 @@
 {#- The monthly SLA settlement: one row per line, month and contract term in force, with
     the raw figure, the figure after declared massive-outage exclusions (for terms that
     allow them), the target, met or not, the margin, the penalty from the contract's table,
-    the volume behind it and whether the month's source data are complete enough to certify. -#}
+    the volume behind it and whether the month's source data are complete enough to certify.
+    Units not yet due are pending (fct_sla_units): they count in no figure, are shown beside
+    it, and keep the month from being certifiable; so do calls whose end the PBX never
+    logged (lost records) above the contract's share. -#}
 with
 
 terms as (
@@ -34,6 +37,26 @@ data_quality as (
 
 ),
 
+measurement as (
+
+    select * from {{ ref('stg_contract__measurement') }}
+
+),
+
+-- queued calls whose events stopped with no end (lost records), per line and month entered
+call_records as (
+
+    select
+        line_code,
+        date_trunc('month', entered_date)::date as report_month,
+        count(*) as queued_calls,
+        count(*) filter (where outcome = 'lost_record') as lost_records
+    from {{ ref('fct_calls') }}
+    where direction = 'inbound'
+    group by all
+
+),
+
 summed as (
 
     select
@@ -45,8 +68,23 @@ summed as (
         count(*) filter (where is_excluded) as excluded_units,
         coalesce(sum(numerator) filter (where not is_excluded), 0) as adjusted_numerator,
         coalesce(sum(denominator) filter (where not is_excluded), 0) as adjusted_denominator,
-        count(*) filter (where not is_excluded) as volume
+        count(*) filter (where unit_state in ('met', 'missed')) as volume,
+        count(*) filter (where unit_state = 'met') as met_units,
+        count(*) filter (where unit_state = 'missed') as missed_units,
+        count(*) filter (where unit_state = 'pending') as pending_units
     from units
+    group by all
+
+),
+
+-- a line's month is not certifiable while any of its terms has a unit not yet due
+line_pending as (
+
+    select
+        line_code,
+        report_month,
+        cast(sum(pending_units) as bigint) as line_pending_units
+    from summed
     group by all
 
 ),
@@ -144,7 +182,10 @@ figured as (
         coalesce(summed.adjusted_numerator, 0) as adjusted_numerator,
         coalesce(summed.adjusted_denominator, 0) as adjusted_denominator,
         {{ sla_value('summed.adjusted_numerator', 'summed.adjusted_denominator') }} as adjusted_value,
-        coalesce(summed.volume, 0) as volume
+        coalesce(summed.volume, 0) as volume,
+        coalesce(summed.met_units, 0) as met_units,
+        coalesce(summed.missed_units, 0) as missed_units,
+        coalesce(summed.pending_units, 0) as pending_units
     from terms
     left join summed
         on
@@ -205,6 +246,13 @@ final as (
         capped.adjusted_denominator,
         capped.adjusted_value,
         capped.volume,
+        capped.met_units,
+        capped.missed_units,
+        capped.pending_units,
+        coalesce(line_pending.line_pending_units, 0) as line_pending_units,
+        coalesce(call_records.lost_records, 0) as lost_records,
+        coalesce(call_records.queued_calls, 0) as queued_calls,
+        measurement.lost_record_max_share,
         capped.is_met,
         capped.margin,
         capped.shortfall_points,
@@ -217,13 +265,19 @@ final as (
             sum(capped.penalty_percent) over (partition by capped.line_code, capped.report_month)
         ), 6) as line_penalty_percent,
         coalesce(
-            completeness.days_missing = 0 and completeness.days_rejected = 0 and completeness.is_closed, false
+            completeness.days_missing = 0 and completeness.days_rejected = 0 and completeness.is_closed
+            and coalesce(line_pending.line_pending_units, 0) = 0
+            and not {{ lost_records_over_share('call_records', 'measurement') }},
+            false
         ) as is_certifiable,
         coalesce(completeness.days_without_data, '') as days_without_data,
         coalesce(completeness.days_with_rejects, '') as days_with_rejects,
         case
             when completeness.line_code is null then 'No certificable: la línea no tiene fuentes de datos declaradas'
-            when completeness.days_missing = 0 and completeness.days_rejected = 0 and completeness.is_closed
+            when
+                completeness.days_missing = 0 and completeness.days_rejected = 0 and completeness.is_closed
+                and coalesce(line_pending.line_pending_units, 0) = 0
+                and not {{ lost_records_over_share('call_records', 'measurement') }}
                 then 'Certificable: datos completos'
             else
                 'No certificable: '
@@ -247,6 +301,16 @@ final as (
                     case
                         when not completeness.is_closed and completeness.days_missing = 0
                             then 'mes sin cerrar (ninguna fuente trae aún datos posteriores a su último día)'
+                    end,
+                    case
+                        when coalesce(line_pending.line_pending_units, 0) > 0
+                            then line_pending.line_pending_units || ' unidad(es) pendiente(s) aún no vencida(s)'
+                    end,
+                    case
+                        when {{ lost_records_over_share('call_records', 'measurement') }}
+                            then
+                                call_records.lost_records || ' llamada(s) sin registro de fin (más del '
+                                || round(measurement.lost_record_max_share * 100, 3) || ' % de las encoladas)'
                     end
                 )
         end as completeness_note
@@ -254,6 +318,11 @@ final as (
     left join lines on capped.line_code = lines.line_code
     left join completeness
         on capped.line_code = completeness.line_code and capped.report_month = completeness.report_month
+    left join line_pending
+        on capped.line_code = line_pending.line_code and capped.report_month = line_pending.report_month
+    left join call_records
+        on capped.line_code = call_records.line_code and capped.report_month = call_records.report_month
+    cross join measurement
 
 )
 

@@ -1,6 +1,9 @@
 {#- One row per CRM case (a case exported twice keeps its latest export), local times,
     the line from the case or from its CRM queue (contract file); the customer as a keyed
-    pseudonym, no phone or e-mail. -#}
+    pseudonym, no phone or e-mail. What its status means for the SLA is the contract's
+    (measurement.case_states.crm): a status in the resolved class is a resolution only with
+    a resolution time (`resolved_at`); a case closed without one was closed unresolved.
+    A status the contract does not list counts as open. -#}
 with
 
 source as (
@@ -19,6 +22,16 @@ queues as (
 
 ),
 
+states as (
+
+    select
+        state,
+        resolution_class
+    from {{ ref('stg_contract__case_states') }}
+    where source_system = 'crm'
+
+),
+
 deduplicated as (
 
     select *
@@ -27,36 +40,63 @@ deduplicated as (
 
 ),
 
+classified as (
+
+    select
+        deduplicated.*,
+        states.resolution_class is not null as is_state_mapped,
+        case
+            when coalesce(states.resolution_class, 'open') <> 'resolved' then coalesce(states.resolution_class, 'open')
+            when deduplicated.resolved_at_utc is not null then 'resolved'
+            when deduplicated.closed_at_utc is not null then 'closed_unresolved'
+            else 'open'
+        end as resolution_class
+    from deduplicated
+    left join states on lower(trim(deduplicated.status)) = states.state
+
+),
+
 final as (
 
     select
-        'crm:' || deduplicated.case_id as case_key,
+        'crm:' || classified.case_id as case_key,
         'crm' as source_system,
-        deduplicated.case_id,
-        coalesce(deduplicated.line_code, queues.line_code, '{{ var("unmapped_line") }}') as line_code,
-        deduplicated.crm_queue,
-        deduplicated.motive,
-        deduplicated.channel,
-        {{ pseudonymize('deduplicated.customer_id') }} as customer_key,
+        classified.case_id,
+        coalesce(classified.line_code, queues.line_code, '{{ var("unmapped_line") }}') as line_code,
+        classified.crm_queue,
+        classified.motive,
+        classified.channel,
+        {{ pseudonymize('classified.customer_id') }} as customer_key,
         -- a social escalation carries `twitter:<id>` / `facebook:<id>` in origin_call_id
         case
-            when not regexp_matches(deduplicated.origin_call_id, '^(twitter|facebook):')
-                then deduplicated.origin_call_id
+            when not regexp_matches(classified.origin_call_id, '^(twitter|facebook):')
+                then classified.origin_call_id
         end as origin_call_id,
         case
-            when regexp_matches(deduplicated.origin_call_id, '^(twitter|facebook):')
-                then deduplicated.origin_call_id
+            when regexp_matches(classified.origin_call_id, '^(twitter|facebook):')
+                then classified.origin_call_id
         end as origin_social_id,
-        {{ to_local('deduplicated.created_at_utc') }} as created_at_local,
-        {{ to_local('deduplicated.first_response_at_utc') }} as first_response_at_local,
-        {{ to_local('coalesce(deduplicated.resolved_at_utc, deduplicated.closed_at_utc)') }} as resolved_at_local,
-        {{ to_local('deduplicated.closed_at_utc') }} as closed_at_local,
-        deduplicated.status,
-        coalesce(deduplicated.reopen_count, 0) as reopen_count,
-        deduplicated.outcome,
-        deduplicated.agent
-    from deduplicated
-    left join queues on deduplicated.crm_queue = queues.crm_queue
+        {{ to_local('classified.created_at_utc') }} as created_at_local,
+        {{ to_local('classified.first_response_at_utc') }} as first_response_at_local,
+        -- a resolution time only for a resolution (an unsuccessful close is not one)
+        case
+            when classified.resolution_class = 'resolved' then {{ to_local('classified.resolved_at_utc') }}
+        end as resolved_at_local,
+        {{ to_local('classified.closed_at_utc') }} as closed_at_local,
+        -- when the case stopped being worked: its resolution, or its close without one
+        case
+            when classified.resolution_class = 'resolved' then {{ to_local('classified.resolved_at_utc') }}
+            when classified.resolution_class in ('closed_unresolved', 'not_counted')
+                then {{ to_local('coalesce(classified.closed_at_utc, classified.resolved_at_utc)') }}
+        end as ended_at_local,
+        classified.status,
+        classified.resolution_class,
+        classified.is_state_mapped,
+        coalesce(classified.reopen_count, 0) as reopen_count,
+        classified.outcome,
+        classified.agent
+    from classified
+    left join queues on classified.crm_queue = queues.crm_queue
 
 )
 
