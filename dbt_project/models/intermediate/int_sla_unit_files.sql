@@ -1,20 +1,23 @@
-{#- One row per SLA unit of fct_sla_units (line, month, unit) and landing file holding a row
-    its figure was computed from, with the kind of row. The audit report's inputs
-    fingerprint (sla_input_files) names these files, so each row here must be one the
-    unit's numerator, denominator or exclusion actually read:
+{#- One row per SLA unit of fct_sla_units (line, month, unit), or queued call of the month
+    (it counts in the lost-record share that decides certifiability), and landing file
+    holding a row its figure or state was computed from, with the kind of row. The audit
+    report's inputs fingerprint (sla_input_files) names these files, so each row here must
+    be one the unit's numerator, denominator, state or exclusion actually read:
     - queue_log call: its ENTERQUEUE, its answering CONNECT and its ending event (which can
       sit in the next day's file); call-detail call: its row; outbound attempt: its CDR record;
     - CRM case / OTRS ticket: the row staging keeps (same winner rule as stg_crm__cases /
       stg_otrs__tickets), and every OTRS history entry of the ticket;
     - social post: the row staging keeps, the author's user rows when the post carries no
-      follower count, and the brand reply (or replies, on a tie) that set its first response;
+      follower count, and every brand reply to it (the first sets its first response; all
+      of them come off its engagement, hence its tier and target);
     - staffed interval: the member and pause events of every agent logged in during the
       interval, from the login in force (latest ADDMEMBER of the agent on the line) to the
       interval's end; segment_key ends with the opening event's event_seq
       (int_agent_state_segments);
     - excluded unit: the row of the outage window that excluded it (the copy staging keeps).
     Rows that lost a deduplication (a copied line, an older export) are not named: the
-    figure did not read them. -#}
+    figure did not read them. A unit still pending, or a call whose end was never logged,
+    is decided by where the data ends: sla_input_files names those files (closing role). -#}
 with
 
 units as (
@@ -119,6 +122,7 @@ manifest as (
 
 ),
 
+-- every queued call of the month counts in the lost-record share, unit or not
 month_units as (
 
     select distinct
@@ -128,6 +132,17 @@ month_units as (
         unit_key,
         interval_start
     from units
+
+    union
+
+    select
+        line_code,
+        date_trunc('month', entered_date)::date as report_month,
+        'call' as unit_kind,
+        call_key as unit_key,
+        entered_interval_start as interval_start
+    from calls
+    where direction = 'inbound'
 
 ),
 
@@ -315,25 +330,21 @@ unit_interactions as (
         month_units.unit_kind,
         month_units.unit_key,
         interactions.platform,
-        interactions.source_id,
-        interactions.first_response_at_local
+        interactions.source_id
     from month_units
     inner join interactions on month_units.unit_key = interactions.interaction_key
     where month_units.unit_kind = 'interaction'
 
 ),
 
--- the brand's replies made at the post's first-response instant: the ones that answered it
-first_replies as (
+-- every brand reply to the post: the first is its first response, all come off its engagement
+brand_replies as (
 
     select
         unit_interactions.unit_key,
         tweets.tweet_id as reply_id
     from unit_interactions
-    inner join tweets
-        on
-            unit_interactions.source_id = tweets.replied_to_tweet_id
-            and unit_interactions.first_response_at_local = tweets.created_at_local
+    inner join tweets on unit_interactions.source_id = tweets.replied_to_tweet_id
     where unit_interactions.platform = 'twitter' and tweets.is_brand
 
     union all
@@ -342,10 +353,7 @@ first_replies as (
         unit_interactions.unit_key,
         comments.comment_id as reply_id
     from unit_interactions
-    inner join comments
-        on
-            unit_interactions.source_id = comments.parent_id
-            and unit_interactions.first_response_at_local = comments.created_at_local
+    inner join comments on unit_interactions.source_id = comments.parent_id
     where unit_interactions.platform = 'facebook' and comments.is_brand
 
 ),
@@ -412,11 +420,11 @@ social_files as (
         coalesce(tweets_kept.file_path, comments_kept.file_path) as file_path,
         'brand_reply' as row_kind
     from unit_interactions
-    inner join first_replies on unit_interactions.unit_key = first_replies.unit_key
+    inner join brand_replies on unit_interactions.unit_key = brand_replies.unit_key
     left join tweets_kept
-        on unit_interactions.platform = 'twitter' and first_replies.reply_id = tweets_kept.tweet_id
+        on unit_interactions.platform = 'twitter' and brand_replies.reply_id = tweets_kept.tweet_id
     left join comments_kept
-        on unit_interactions.platform = 'facebook' and first_replies.reply_id = comments_kept.comment_id
+        on unit_interactions.platform = 'facebook' and brand_replies.reply_id = comments_kept.comment_id
 
 ),
 

@@ -1,18 +1,24 @@
 {#- One row per line, month, landing file and the role the file played in the month's
     settlement: the files the audit report's inputs fingerprint names (reports/fingerprint.py).
-    - unit: the file holds a row that a unit of the month was computed from
-      (int_sla_unit_files: a call's events, a case, a post and the reply that answered it,
-      the agent events behind a staffed interval, the outage that excluded a unit);
+    - unit: the file holds a row that a unit of the month, or a queued call of it, was
+      computed from (int_sla_unit_files: a call's events, a case, a post and the brand's
+      replies to it, the agent events behind a staffed interval, the outage that excluded a
+      unit);
     - coverage: a file of a source the line is measured from (int_line_sources) that covers a
       day of the month, as data_quality_daily counts it (first to last event; a file without
       events but with rejected lines on the day it was loaded): it decides the days without
       data or with rejects;
     - closing: per source of the line, the file that closes the month
       (sla_compliance_monthly: a month is closed when every source has data past its end):
-      the files whose last event is the earliest at or after the month's end; when no file
-      reaches it yet, the files holding the source's data end (int_source_data_end), which
-      keep the month open.
-    Loading a later, unrelated file adds no row to a closed month. -#}
+      the earliest last event at or after the month's end; and per source of the month's
+      units decided by the data's end instead of an event (fct_sla_units.due_at_local:
+      pending, or missed for want of an answer by the deadline; calls whose end was never
+      logged, past entry + the contract's lost-record delay), the earliest file reaching
+      max(month end, latest such deadline), measured as int_source_data_end measures the
+      source's end (for case sources, the latest time a case row carries). While no file
+      reaches an instant, the files holding the source's data end, which keep the month open
+      or the unit pending.
+    Loading a later file that plays none of these roles leaves the month's rows as they were. -#}
 with
 
 terms as (
@@ -33,9 +39,57 @@ line_sources as (
 
 ),
 
+units as (
+
+    select * from {{ ref('fct_sla_units') }}
+
+),
+
+calls as (
+
+    select * from {{ ref('fct_calls') }}
+
+),
+
+cases as (
+
+    select * from {{ ref('fct_cases') }}
+
+),
+
+social as (
+
+    select * from {{ ref('fct_social_interactions') }}
+
+),
+
+measurement as (
+
+    select * from {{ ref('stg_contract__measurement') }}
+
+),
+
+data_end as (
+
+    select * from {{ ref('int_source_data_end') }}
+
+),
+
 manifest as (
 
     select * from {{ source('raw', 'landing_files') }}
+
+),
+
+crm_rows as (
+
+    select * from {{ source('raw', 'crm_cases') }}
+
+),
+
+otrs_rows as (
+
+    select * from {{ source('raw', 'otrs_tickets') }}
 
 ),
 
@@ -106,61 +160,168 @@ coverage_role as (
 
 ),
 
--- the instant a source must reach for the month to be closed
-closing_instants as (
+-- how far each file reaches, as int_source_data_end measures a source's end: a case file
+-- holds responses and closes later than its last creation
+case_row_ends as (
+
+    select
+        file_path,
+        max(greatest(created_at_utc, first_response_at_utc, resolved_at_utc, closed_at_utc)) as last_row_utc
+    from crm_rows
+    group by file_path
+
+    union all
+
+    select
+        file_path,
+        max(greatest(created_at_utc, first_response_at_utc, closed_at_utc, changed_at_utc)) as last_row_utc
+    from otrs_rows
+    group by file_path
+
+),
+
+reaches as (
+
+    select
+        files.source,
+        files.file_path,
+        files.last_event_local,
+        greatest(files.last_event_local, {{ to_local('case_row_ends.last_row_utc') }}) as reach_local
+    from files
+    left join case_row_ends on files.file_path = case_row_ends.file_path
+    where files.has_events or case_row_ends.last_row_utc is not null
+
+),
+
+-- the month is closed once every source has an event past its end
+month_end_targets as (
 
     select
         months.line_code,
         months.report_month,
         line_sources.source,
-        months.next_month::timestamp as closes_at
+        coalesce(
+            min(reaches.last_event_local) filter (where reaches.last_event_local >= months.next_month),
+            max(reaches.last_event_local)
+        ) as closing_event_local
     from months
     inner join line_sources on months.line_code = line_sources.line_code
-
-),
-
-source_ends as (
-
-    select
-        source,
-        max(last_event_local) as data_end_local
-    from files
-    where has_events
-    group by source
-
-),
-
--- per source, the earliest last event at or after that instant, else the data's end
-closing_targets as (
-
-    select
-        closing_instants.line_code,
-        closing_instants.report_month,
-        closing_instants.source,
-        coalesce(
-            min(files.last_event_local) filter (where files.last_event_local >= closing_instants.closes_at),
-            any_value(source_ends.data_end_local)
-        ) as closing_event_local
-    from closing_instants
-    inner join source_ends on closing_instants.source = source_ends.source
-    inner join files on closing_instants.source = files.source and files.has_events
+    inner join reaches on line_sources.source = reaches.source
     group by all
+
+),
+
+month_end_role as (
+
+    select
+        month_end_targets.line_code,
+        month_end_targets.report_month,
+        reaches.file_path
+    from month_end_targets
+    inner join reaches
+        on
+            month_end_targets.source = reaches.source
+            and month_end_targets.closing_event_local = reaches.last_event_local
+
+),
+
+-- units whose state the data's end decided, with the source whose end decides it
+due_units as (
+
+    select
+        units.line_code,
+        units.report_month,
+        case
+            when calls.source_system like 'call_detail:%' then 'call_detail'
+            when units.unit_kind = 'call' then calls.source_system
+            when units.unit_kind = 'case' then cases.landing_source
+            when social.platform = 'twitter' then 'twitter_v2'
+            when social.platform = 'facebook' then 'facebook_graph'
+        end as source,
+        units.due_at_local
+    from units
+    left join calls on units.unit_kind = 'call' and units.unit_key = calls.call_key
+    left join cases on units.unit_kind = 'case' and units.unit_key = cases.case_key
+    left join social on units.unit_kind = 'interaction' and units.unit_key = social.interaction_key
+    where units.due_at_local is not null
+
+    union all
+
+    -- a call whose end was never logged is a lost record once the data passes this instant
+    select
+        calls.line_code,
+        date_trunc('month', calls.entered_date)::date as report_month,
+        case when calls.source_system like 'call_detail:%' then 'call_detail' else calls.source_system end
+            as source,
+        calls.entered_at_local + to_minutes(measurement.lost_record_after_minutes) as due_at_local
+    from calls
+    cross join measurement
+    where calls.outcome = 'lost_record'
+
+),
+
+due_instants as (
+
+    select
+        months.line_code,
+        months.report_month,
+        due_units.source,
+        greatest(any_value(months.next_month)::timestamp, max(due_units.due_at_local)) as decided_at
+    from due_units
+    inner join months
+        on due_units.line_code = months.line_code and due_units.report_month = months.report_month
+    group by all
+
+),
+
+due_targets as (
+
+    select
+        due_instants.line_code,
+        due_instants.report_month,
+        due_instants.source,
+        coalesce(
+            min(reaches.reach_local) filter (where reaches.reach_local >= due_instants.decided_at),
+            any_value(data_end.data_end_local)
+        ) as closing_reach_local
+    from due_instants
+    inner join reaches on due_instants.source = reaches.source
+    left join data_end on due_instants.source = data_end.source
+    group by all
+
+),
+
+due_role as (
+
+    select
+        due_targets.line_code,
+        due_targets.report_month,
+        reaches.file_path
+    from due_targets
+    inner join reaches
+        on
+            due_targets.source = reaches.source
+            and due_targets.closing_reach_local = reaches.reach_local
 
 ),
 
 closing_role as (
 
     select
-        closing_targets.line_code,
-        closing_targets.report_month,
-        files.file_path,
+        line_code,
+        report_month,
+        file_path,
         'closing' as role,
         null::bigint as units
-    from closing_targets
-    inner join files
-        on
-            closing_targets.source = files.source
-            and closing_targets.closing_event_local = files.last_event_local
+    from month_end_role
+    union
+    select
+        line_code,
+        report_month,
+        file_path,
+        'closing' as role,
+        null::bigint as units
+    from due_role
 
 ),
 
