@@ -18,7 +18,8 @@ Fingerprints (see ``reports.fingerprint`` for the exact byte layout):
 - ``inputs_fingerprint``: SHA-256 over the sorted lines "source\\tfile_path\\tsha256\\n" of the
   files ``sla_input_files`` names for the month (and line): the files a unit of the month was
   computed from, the files covering the month's days in the line's sources, and per source
-  the file that closes the month (or the data's end while none does). It changes when, and
+  the file that closes the month and the one that first reaches the latest deadline the data's
+  end decided (or the data's end while none does). It changes when, and
   only when, a file behind the figures or the certifiability changes;
 - ``contract_sha256``: ``contract_file_sha256`` of ``dim_contract_versions``;
 - ``code_fingerprint``: SHA-256 over the sorted "relative path\\tsha256 of content\\n" of the
