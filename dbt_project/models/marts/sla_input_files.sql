@@ -11,9 +11,9 @@
     - closing: per source of the line, the file that closes the month
       (sla_compliance_monthly: a month is closed when every source has data past its end):
       the earliest last event at or after the month's end; and per source of the month's
-      units decided by the data's end instead of an event (fct_sla_units.due_at_local:
-      pending, or missed for want of an answer by the deadline; calls whose end was never
-      logged, past entry + the contract's lost-record delay), the earliest file reaching
+      units decided by the data's end instead of an event (missed for want of an answer by
+      fct_sla_units.due_at_local, or pending: deadline past the data; calls whose end was
+      never logged, past entry + the contract's lost-record delay), the earliest file reaching
       max(month end, latest such deadline), measured as int_source_data_end measures the
       source's end (for case sources, the latest time a case row carries). While no file
       reaches an instant, the files holding the source's data end, which keep the month open
@@ -225,7 +225,9 @@ month_end_role as (
 
 ),
 
--- units whose state the data's end decided, with the source whose end decides it
+-- units whose state the data's end decided, with the source whose end decides it; a pending
+-- unit's deadline lies past the data's end (fct_sla_units leaves it null): only the files at
+-- the source's end can decide it
 due_units as (
 
     select
@@ -238,12 +240,12 @@ due_units as (
             when social.platform = 'twitter' then 'twitter_v2'
             when social.platform = 'facebook' then 'facebook_graph'
         end as source,
-        units.due_at_local
+        coalesce(units.due_at_local, 'infinity'::timestamp) as due_at_local
     from units
     left join calls on units.unit_kind = 'call' and units.unit_key = calls.call_key
     left join cases on units.unit_kind = 'case' and units.unit_key = cases.case_key
     left join social on units.unit_kind = 'interaction' and units.unit_key = social.interaction_key
-    where units.due_at_local is not null
+    where units.due_at_local is not null or units.unit_state = 'pending'
 
     union all
 
