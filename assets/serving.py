@@ -13,7 +13,7 @@ MARTS = ["dim_lines", "fct_calls", "fct_agent_sessions", "fct_agent_intervals", 
          "fct_social_interactions", "kpi_line_interval", "kpi_line_daily", "kpi_line_monthly",
          "kpi_social_tier_daily", "staffing_interval", "fct_sla_units", "sla_compliance_interval",
          "sla_compliance_daily", "sla_compliance_monthly", "dim_contract_terms", "dim_contract_versions",
-         "dim_outages", "data_quality_files", "data_quality_daily"]
+         "dim_outages", "data_quality_files", "data_quality_daily", "sla_input_files"]
 
 
 def code_version() -> str:

@@ -9,18 +9,23 @@ fingerprints that let anyone rebuild the same figures.
 
 It reads only SLA marts (``sla_compliance_monthly``, ``sla_compliance_daily``,
 ``sla_compliance_interval``, ``fct_sla_units``, ``dim_contract_versions``, ``dim_outages``,
-``data_quality_files``, ``data_quality_daily``; columns documented in
+``sla_input_files``, ``data_quality_files``, ``data_quality_daily``; columns documented in
 ``dbt_project/models/marts/_marts.yml``) in schema ``main``, so ``con`` may be the warehouse
 or the serving copy.
 
 Fingerprints (see ``reports.fingerprint`` for the exact byte layout):
 
 - ``inputs_fingerprint``: SHA-256 over the sorted lines "source\\tfile_path\\tsha256\\n" of the
-  ``data_quality_files`` rows with ``first_event_date`` <= the last day of the month;
+  files ``sla_input_files`` names for the month (and line): the files a unit of the month was
+  computed from, the files covering the month's days in the line's sources, and per source
+  the file that closes the month and the one that first reaches the latest deadline the data's
+  end decided (or the data's end while none does). It changes when, and
+  only when, a file behind the figures or the certifiability changes;
 - ``contract_sha256``: ``contract_file_sha256`` of ``dim_contract_versions``;
 - ``code_fingerprint``: SHA-256 over the sorted "relative path\\tsha256 of content\\n" of the
   dbt models and macros, ``dbt_project.yml``, ``ingestion/``, ``staffing/`` and ``reports/``
-  Python and the report templates;
+  Python, the report templates, the dashboard formatting module the report formats numbers
+  with, the column mappings and ``uv.lock``;
 - ``fingerprint`` = SHA-256 of "inputs_fingerprint|contract_sha256|code_fingerprint".
 
 No file records when it was generated (no generation time, PDF creation date or workbook
@@ -86,7 +91,7 @@ class AuditReport:
     worst_intervals: pd.DataFrame
     completeness: pd.DataFrame        # per line: is_certifiable, days without data / with rejects
     data_quality: pd.DataFrame        # data_quality_daily rows of the month with a problem
-    input_files: pd.DataFrame         # data_quality_files rows that enter inputs_fingerprint
+    input_files: pd.DataFrame         # files of sla_input_files (roles, units) with their manifest row
     inputs_fingerprint: str
     code_fingerprint: str
     code_files: int
@@ -148,8 +153,9 @@ class AuditReport:
 
 
 FINGERPRINT_DEFINITION = {
-    "inputs_fingerprint": "sha256 over the sorted lines 'source\\tfile_path\\tsha256\\n' of data_quality_files "
-                          "with first_event_date <= last day of the month",
+    "inputs_fingerprint": "sha256 over the sorted lines 'source\\tfile_path\\tsha256\\n' of the files "
+                          "sla_input_files names for the month and line (roles unit, coverage, closing), "
+                          "each file once",
     "contract_sha256": "contract_file_sha256 of dim_contract_versions",
     "code_fingerprint": "sha256 over the sorted lines 'path\\tsha256\\n' of " + ", ".join(fp.CODE_GLOBS)
                         + " (paths relative to the project root)",
@@ -305,12 +311,20 @@ def build_audit_report(
         "order by source, report_date",
         [first, next_first],
     )
+    where_f, params_f = _line_filter(line_code, "s.line_code")
     input_files = frame(
         con,
-        "select source, file_path, sha256, size_bytes, rows_read, rows_loaded, rows_rejected, "
-        "first_event_date, last_event_date from data_quality_files where first_event_date <= ? "
-        "order by source, file_path, sha256",
-        [last],
+        "select s.source, s.file_path, s.sha256, "
+        "concat_ws(', ', case when bool_or(s.role = 'unit') then 'unit' end, "
+        "case when bool_or(s.role = 'coverage') then 'coverage' end, "
+        "case when bool_or(s.role = 'closing') then 'closing' end) as roles, "
+        "sum(s.units) as units, any_value(d.size_bytes) as size_bytes, any_value(d.rows_read) as rows_read, "
+        "any_value(d.rows_loaded) as rows_loaded, any_value(d.rows_rejected) as rows_rejected, "
+        "any_value(d.first_event_date) as first_event_date, any_value(d.last_event_date) as last_event_date "
+        "from sla_input_files s left join data_quality_files d on d.file_path = s.file_path "
+        f"where s.report_month = ?{where_f} "
+        "group by s.source, s.file_path, s.sha256 order by s.source, s.file_path, s.sha256",
+        [first, *params_f],
     )
 
     root = settings.PROJECT_ROOT

@@ -3,12 +3,22 @@
 Three parts, each a SHA-256 in hex, and one overall value:
 
 - **inputs fingerprint**: SHA-256 over the lines ``"source\\tfile_path\\tsha256\\n"`` of the
-  ``data_quality_files`` rows (the landing manifest) whose ``first_event_date`` is on or before
-  the last day of the month, sorted as strings and concatenated. Those are every file that can
-  hold a unit of the month (or one it looks back to: repeat contacts, open cases); a file whose
-  first event is later cannot change the month's figures, so loading next month's files leaves
-  this month's fingerprint as it was. Files without any dated event (``first_event_date`` null,
-  e.g. an empty file) hold no unit and are left out.
+  landing files behind the month's figures and its certifiability, sorted as strings and
+  concatenated, each file once. They are the ``sla_input_files`` rows of the month (and line,
+  or of every line), which name a file for one of three roles (``_marts.yml`` documents each):
+  *unit*, it holds a row a unit of the month (or a queued call, for the lost-record share)
+  was computed from (a call's ENTERQUEUE, CONNECT and ending event, wherever the rotation put
+  them; a case; a post and the brand's replies to it; the agent events behind a staffed
+  interval; the outage that excluded a unit); *coverage*, it covers a day of the month in a
+  source the line is measured from (days without data, days with rejects); *closing*, per
+  source, the file whose last event is the earliest at or after the month's end (the one that
+  closes the month) and, for units whose state the data's end decided (a case, post or call
+  still without an answer or end: pending, or missed by its deadline; lost records), the
+  first file reaching the latest such deadline, or the files at the source's data end while
+  none does. A file that plays none of these roles cannot change the month's figures or its
+  certifiability and is left out, so loading an unrelated later file leaves a closed month's
+  fingerprint as it was, while moving a call's ending event into the next day's file, or
+  delivering the day that closes the month, changes it.
 - **contract sha**: ``contract_file_sha256`` of ``dim_contract_versions`` (the SHA-256 of the
   contract file the build read; every row carries the same one).
 - **code fingerprint**: SHA-256 over the lines ``"relative/path\\tsha256-of-content\\n"``, sorted,
@@ -27,7 +37,8 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-# The files whose content decides the figures of a report.
+# The files whose content decides the figures and the text of a report: every project module
+# the report imports (tests/test_audit_report.py checks it against sys.modules).
 CODE_GLOBS = (
     "dbt_project/models/**/*.sql",
     "dbt_project/macros/**/*.sql",
@@ -36,6 +47,9 @@ CODE_GLOBS = (
     "staffing/**/*.py",
     "reports/**/*.py",
     "reports/templates/*",
+    # the report formats its figures with the dashboard's es-AR primitives (reports/formatting.py)
+    "dashboards/__init__.py",
+    "dashboards/formatting.py",
     # column mappings decide outcomes (answered, retained...); the lock pins `holidays`,
     # whose calendar decides business hours
     "config/crm_mappings/*.yml",

@@ -30,6 +30,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 RESOLUTION_CLASS_LABELS = {"resolved": "resuelto", "closed_unresolved": "cerrado sin resolver", "open": "abierto"}
 UNIT_STATE_LABELS = {"met": "cumplida", "missed": "incumplida", "pending": "pendiente", "excluded": "excluida"}
 
+# sla_input_files roles as the report names them
+ROLE_LABELS = {"unit": "unidades", "coverage": "cobertura", "closing": "cierre"}
+
 _env = Environment(
     loader=FileSystemLoader(str(TEMPLATES)),
     autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
@@ -209,27 +212,18 @@ def _context(report: AuditReport, pdf: bool) -> dict[str, Any]:
     } for q in report.data_quality.to_dict("records")]
 
     files = report.input_files
-    in_month = files[files["last_event_date"].map(lambda d: plain(d) is None or plain(d) >= first)]
-    earlier = files.drop(in_month.index)
     input_files = []
-    for r in in_month.to_dict("records"):
+    for r in files.to_dict("records"):
         r = {k: plain(v) for k, v in r.items()}
         sha = r["sha256"] or ""
         input_files.append({
             "source": r["source"], "file_path": r["file_path"],
             "sha256": f"{sha[:32]} {sha[32:]}" if pdf else sha,
+            "roles": ", ".join(ROLE_LABELS.get(role, role) for role in (r["roles"] or "").split(", ") if role),
+            "units": f.fmt_int(r["units"]),
             "events": f"{f.fmt_date(r['first_event_date'])} a {f.fmt_date(r['last_event_date'])}",
             "rows_read": f.fmt_int(r["rows_read"]), "rows_loaded": f.fmt_int(r["rows_loaded"]),
             "rows_rejected": f.fmt_int(r["rows_rejected"]),
-        })
-    earlier_files = []
-    for source, group in earlier.groupby("source", sort=True):
-        earlier_files.append({
-            "source": source, "files": f.fmt_int(len(group)),
-            "first": f.fmt_date(plain(min(group["first_event_date"]))),
-            "rows_read": f.fmt_int(plain(group["rows_read"].sum())),
-            "rows_loaded": f.fmt_int(plain(group["rows_loaded"].sum())),
-            "rows_rejected": f.fmt_int(plain(group["rows_rejected"].sum())),
         })
 
     return {
@@ -247,7 +241,6 @@ def _context(report: AuditReport, pdf: bool) -> dict[str, Any]:
         "code_fingerprint": report.code_fingerprint, "code_files": report.code_files,
         "fingerprint": report.fingerprint, "code_globs": ", ".join(fp.CODE_GLOBS),
         "input_files": input_files, "input_files_total": f.fmt_int(len(files)),
-        "earlier_files": earlier_files, "earlier_files_total": f.fmt_int(len(earlier)),
     }
 
 
@@ -316,7 +309,7 @@ def render_xlsx(report: AuditReport) -> bytes:
         _two_tables(writer, "completitud", report.completeness,
                     "Fuentes con problemas en el mes (data_quality_daily)", report.data_quality)
         _two_tables(writer, "huella", fingerprint_rows,
-                    "Archivos de entrada (data_quality_files con primer evento <= fin de mes)", report.input_files)
+                    "Archivos de entrada (sla_input_files del mes: unit, coverage, closing)", report.input_files)
     return _without_timestamps(buffer.getvalue())
 
 

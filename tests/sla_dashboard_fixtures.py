@@ -621,6 +621,10 @@ def _dimensions(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE TABLE data_quality_daily (data_quality_key VARCHAR, source VARCHAR, report_date DATE, "
         "files BIGINT, rows_rejected BIGINT, is_covered BOOLEAN)"
     )
+    con.execute(
+        "CREATE TABLE sla_input_files (sla_input_file_key VARCHAR, line_code VARCHAR, report_month DATE, "
+        "role VARCHAR, source VARCHAR, file_path VARCHAR, sha256 VARCHAR, units BIGINT)"
+    )
 
 
 def build_sla_serving_db(path: Path, *, without: tuple[str, ...] = ()) -> Path:

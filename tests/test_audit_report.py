@@ -9,6 +9,11 @@ October 2026, two lines:
   Abandon rate 36/900 = 4,0 % <= 5 %: met. Certifiable.
 - helpdesk: service level 850/1000 = 85 % met; ASA 33600 s / 1200 = 28 s <= 30 s met, margin
   +2 s. Not certifiable: no data on 2026-10-03 and 2026-10-04, rejects on 2026-10-10.
+
+The inputs fingerprint is also checked end to end: hand-made queue_log files around the end of
+October 2026 are built with dbt, a call's completing event is moved into the next day's file,
+a later unrelated file is loaded, and the fingerprint is compared with one computed here from
+the files' bytes.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import openpyxl
@@ -83,6 +89,9 @@ create table data_quality_files (
 create table data_quality_daily (
   data_quality_key varchar, source varchar, report_date date, files bigint, rows_rejected bigint,
   is_covered boolean);
+create table sla_input_files (
+  sla_input_file_key varchar, line_code varchar, report_month date, role varchar, source varchar,
+  file_path varchar, sha256 varchar, units bigint);
 """
 
 NOTE_HD = "No certificable: 2 días sin datos (2026-10-03, 2026-10-04); 1 día con rechazos (2026-10-10)"
@@ -154,6 +163,19 @@ FILES = [
     ("asterisk_queue_log", "queue_log/queue_log-20261102", "e" * 64, 1000, 10, 10, 0, "2026-11-01", "2026-11-02"),
 ]
 
+# sla_input_files: (line, month, role, file index in FILES, units). October's atc calls come from
+# the 1 and 15 October files and one ends in the November file, which also closes the month;
+# helpdesk's month is covered by the 15 October file and the CRM export. August's file only
+# backs September.
+INPUT_ROLES = [
+    ("atc", OCTOBER, "unit", 1, 60), ("atc", OCTOBER, "unit", 2, 40), ("atc", OCTOBER, "unit", 4, 1),
+    ("atc", OCTOBER, "coverage", 1, None), ("atc", OCTOBER, "coverage", 2, None),
+    ("atc", OCTOBER, "closing", 4, None),
+    ("helpdesk", OCTOBER, "coverage", 2, None), ("helpdesk", OCTOBER, "coverage", 3, None),
+    ("helpdesk", OCTOBER, "unit", 2, 7), ("helpdesk", OCTOBER, "closing", 4, None),
+    ("atc", dt.date(2026, 9, 1), "coverage", 0, None),
+]
+
 
 def make_db(path: Path) -> Path:
     con = duckdb.connect(str(path))
@@ -215,6 +237,9 @@ def make_db(path: Path) -> Path:
         ("NOC-2026-030", dt.datetime(2026, 9, 2, 9), dt.datetime(2026, 9, 2, 11), "Zona Sur", "internet"),
     ])
     con.executemany("insert into data_quality_files values (?, ?, ?, ?, ?, ?, ?, ?, ?)", FILES)
+    con.executemany("insert into sla_input_files values (?, ?, ?, ?, ?, ?, ?, ?)", [
+        (f"{line}|{month:%Y-%m}|{role}|{FILES[i][1]}", line, month, role, FILES[i][0], FILES[i][1], FILES[i][2],
+         units) for line, month, role, i, units in INPUT_ROLES])
     con.executemany("insert into data_quality_daily values (?, ?, ?, ?, ?, ?)", [
         ("asterisk_queue_log|2026-10-02", "asterisk_queue_log", dt.date(2026, 10, 2), 1, 0, True),
         ("asterisk_queue_log|2026-10-03", "asterisk_queue_log", dt.date(2026, 10, 3), 0, 0, False),
@@ -296,9 +321,9 @@ def test_figures_as_data(report):
     assert list(report.worst_days["report_date"]) == [dt.date(2026, 10, d) for d in (7, 8, 12, 13, 14)]
     assert list(report.worst_intervals["adjusted_denominator"]) == [40.0, 40.0]  # 11:00 met (85 %)
     assert list(report.data_quality["report_date"]) == [dt.date(2026, 10, d) for d in (3, 4, 10)]
-    # files dated up to 2026-10-31 enter the fingerprint; the November file does not
-    assert sorted(report.input_files["sha256"]) == ["a" * 64, "b" * 64, "c" * 64, "d" * 64]
-    expected = inputs_fingerprint([(f[0], f[1], f[2]) for f in FILES[:4]])
+    # the files sla_input_files names for October, each once; August's backs September only
+    assert sorted(report.input_files["sha256"]) == ["b" * 64, "c" * 64, "d" * 64, "e" * 64]
+    expected = inputs_fingerprint([(f[0], f[1], f[2]) for f in FILES[1:]])
     assert report.inputs_fingerprint == expected
     assert report.fingerprint == overall_fingerprint(expected, CONTRACT_SHA, report.code_fingerprint)
 
@@ -358,20 +383,20 @@ def test_the_same_database_gives_the_same_files_at_any_time(shared_db, tmp_path)
     assert "generated_at" not in json.loads(one["json"].read_text(encoding="utf-8"))
 
 
-def test_inputs_fingerprint_follows_files_of_the_month_only(db):
-    def fingerprints():
-        with duckdb.connect(str(db), read_only=True) as con:
-            r = build_audit_report(con, OCTOBER, line_code="atc")
-        return r.inputs_fingerprint, r.fingerprint
-
-    before = fingerprints()
-    with duckdb.connect(str(db)) as con:  # a file after the month changes
-        con.execute("update data_quality_files set sha256 = ? where file_path like '%20261102'", ["f" * 64])
-    assert fingerprints() == before
-    with duckdb.connect(str(db)) as con:  # a file of the month changes
-        con.execute("update data_quality_files set sha256 = ? where file_path like '%20261015'", ["f" * 64])
-    after = fingerprints()
-    assert after[0] != before[0] and after[1] != before[1]
+def test_input_files_merge_the_roles_of_each_file_and_follow_the_line(shared_db):
+    with duckdb.connect(str(shared_db), read_only=True) as con:
+        every = build_audit_report(con, OCTOBER).input_files.set_index("file_path")
+        atc = build_audit_report(con, OCTOBER, line_code="atc").input_files.set_index("file_path")
+    # all lines: the 15 October file is a unit and coverage file of both lines (40 + 7 units)
+    assert every.loc["queue_log/queue_log-20261015", "roles"] == "unit, coverage"
+    assert every.loc["queue_log/queue_log-20261015", "units"] == 47
+    assert every.loc["queue_log/queue_log-20261102", "roles"] == "unit, closing"
+    assert every.loc["crm/cases-2026-10.csv", "roles"] == "coverage"
+    assert every.loc["crm/cases-2026-10.csv", "rows_rejected"] == 3  # its manifest row beside it
+    # atc alone: not the CRM export, which only helpdesk's month stands on
+    assert sorted(atc.index) == ["queue_log/queue_log-20261001", "queue_log/queue_log-20261015",
+                                 "queue_log/queue_log-20261102"]
+    assert atc.loc["queue_log/queue_log-20261015", "units"] == 40
 
 
 def test_one_line_and_empty_month(shared_db):
@@ -445,3 +470,146 @@ def test_month_report_for_the_asset_writes_or_skips(shared_db, tmp_path):
         f"audit-2026-10-todas.{k}" for k in ("csv", "html", "json", "pdf", "xlsx")]
     assert write_month_report(shared_db, dt.date(2026, 8, 1), tmp_path / "2026-08") is None
     assert not (tmp_path / "2026-08").exists()
+
+
+# ---------------------------------------------------------------- the inputs, end to end
+
+BA = ZoneInfo("America/Argentina/Buenos_Aires")
+QUEUE = "atc_facturacion"  # an atc queue of the shipped contract file
+
+
+def _event(local: str, callid: str, agent: str, event: str, *data: object) -> str:
+    epoch = int(dt.datetime.fromisoformat(local).replace(tzinfo=BA).timestamp())
+    return "|".join([str(epoch), callid, QUEUE, agent, event, *map(str, data)]) + "\n"
+
+
+def _answered(callid: str, entered: str, wait: int, talk: int) -> list[str]:
+    """ENTERQUEUE, CONNECT and COMPLETECALLER of a call answered after `wait` seconds."""
+    start = dt.datetime.fromisoformat(entered)
+    connect, end = start + dt.timedelta(seconds=wait), start + dt.timedelta(seconds=wait + talk)
+    return [_event(entered, callid, "NONE", "ENTERQUEUE", "", "1155550000", 1),
+            _event(connect.isoformat(sep=" "), callid, "Agent/1001", "CONNECT", wait, f"{callid}.1", 2),
+            _event(end.isoformat(sep=" "), callid, "Agent/1001", "COMPLETECALLER", wait, talk, 1)]
+
+
+# Call "late" entered the queue at 23:58 on Saturday 31 October and was answered at 23:58:10; the
+# caller hung up at 00:03:10 on 1 November. The 30 October file starts with a call of 1 October,
+# so the two October files cover every day of the month.
+LATE = _answered("late", "2026-10-31 23:58:00", 10, 300)
+F30 = ("queue_log/queue_log-20261030",
+       "".join(_answered("c1", "2026-10-01 10:00:00", 5, 60) + _answered("c2", "2026-10-30 10:00:00", 30, 60)))
+F31_WITH_END = ("queue_log/queue_log-20261031", "".join(_answered("c3", "2026-10-31 10:00:00", 8, 60) + LATE))
+F31_WITHOUT_END = (F31_WITH_END[0], "".join(_answered("c3", "2026-10-31 10:00:00", 8, 60) + LATE[:2]))
+F01_WITHOUT_END = ("queue_log/queue_log-20261101", "".join(_answered("c4", "2026-11-01 09:00:00", 8, 60)))
+F01_WITH_END = (F01_WITHOUT_END[0], LATE[2] + F01_WITHOUT_END[1])
+# two weeks after the closing day, nothing of October in it
+F15 = ("queue_log/queue_log-20261115", "".join(_answered("c5", "2026-11-15 10:00:00", 8, 60)))
+
+
+def _expected_fingerprint(*files: tuple[str, str]) -> str:
+    """The inputs fingerprint computed here from the files' bytes (reports/fingerprint.py's layout)."""
+    import hashlib
+
+    lines = sorted(f"asterisk_queue_log\t{path}\t{hashlib.sha256(text.encode()).hexdigest()}\n"
+                   for path, text in files)
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
+def _write_landing(landing: Path, *files: tuple[str, str]) -> None:
+    for path, text in files:
+        target = landing / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+# what the report reads, and everything upstream of it (dbt run: the data tests run elsewhere)
+REPORT_MARTS = ("+sla_compliance_monthly", "+sla_compliance_daily", "+sla_compliance_interval", "+sla_input_files",
+                "+dim_outages", "+dim_contract_versions", "+data_quality_files", "+data_quality_daily")
+
+
+def _state(warehouse: Path) -> dict:
+    """Load the landing folder beside `warehouse` (changed files replace their rows), rebuild the
+    marts the report reads, and return October's atc fingerprints, files and certifiability."""
+    from ingestion.catalog import load_landing
+    from ingestion.contract_config import load_config, write_config_tables
+    from tests.conftest import run_dbt
+
+    cfg = load_config(settings.config_path())
+    with duckdb.connect(str(warehouse)) as db:
+        write_config_tables(db, cfg)
+        load_landing(db, warehouse.parent / "landing", cfg)
+    run_dbt(warehouse, "run", "--select", *REPORT_MARTS)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        october = build_audit_report(con, OCTOBER, line_code="atc")
+        try:
+            november = build_audit_report(con, dt.date(2026, 11, 1), line_code="atc").inputs_fingerprint
+        except NoComplianceData:
+            november = None
+    return {"inputs": october.inputs_fingerprint, "fingerprint": october.fingerprint,
+            "files": dict(zip(october.input_files["file_path"], october.input_files["roles"])),
+            "certifiable": bool(october.lines.set_index("line_code").loc["atc", "is_certifiable"]),
+            "november": november}
+
+
+@pytest.fixture(scope="module")
+def rotation(tmp_path_factory) -> dict:
+    """October's atc report after each step; one warehouse rebuilt step by step, and one that
+    has not received 1 November yet."""
+    steps = {}
+    one = tmp_path_factory.mktemp("rotation") / "wh.duckdb"
+    _write_landing(one.parent / "landing", F30, F31_WITH_END, F01_WITHOUT_END)
+    steps["end_in_last_day"] = _state(one)
+    _write_landing(one.parent / "landing", F31_WITHOUT_END, F01_WITH_END)
+    steps["end_in_next_day"] = _state(one)
+    _write_landing(one.parent / "landing", F15)
+    steps["later_file"] = _state(one)
+    two = tmp_path_factory.mktemp("unclosed") / "wh.duckdb"
+    _write_landing(two.parent / "landing", F30, F31_WITHOUT_END)
+    steps["next_day_not_delivered"] = _state(two)
+    return steps
+
+
+def test_moving_a_completing_event_into_the_next_days_file_changes_the_fingerprint(rotation):
+    before, after = rotation["end_in_last_day"], rotation["end_in_next_day"]
+    # the 31 October file holds the whole late call and, ending at 00:03:10 on 1 November, closes
+    # the month itself: 1 November's file is behind nothing of October's
+    assert before["files"] == {F30[0]: "unit, coverage", F31_WITH_END[0]: "unit, coverage, closing"}
+    assert before["inputs"] == _expected_fingerprint(F30, F31_WITH_END)
+    # moved: 1 November's file holds the late call's end and is the first to reach the month's end
+    assert after["files"] == {F30[0]: "unit, coverage", F31_WITHOUT_END[0]: "unit, coverage",
+                              F01_WITH_END[0]: "unit, closing"}
+    assert after["inputs"] == _expected_fingerprint(F30, F31_WITHOUT_END, F01_WITH_END)
+    assert after["inputs"] != before["inputs"] and after["fingerprint"] != before["fingerprint"]
+    assert before["certifiable"] and after["certifiable"]
+
+
+def test_an_unrelated_later_file_leaves_a_closed_month_as_it_was(rotation):
+    closed, later = rotation["end_in_next_day"], rotation["later_file"]
+    assert later["files"] == closed["files"] and F15[0] not in later["files"]
+    assert later["inputs"] == closed["inputs"] and later["fingerprint"] == closed["fingerprint"]
+    # November's report does stand on it
+    assert later["november"] is not None and later["november"] != closed["november"]
+
+
+def test_the_file_that_closes_the_month_is_in_the_fingerprint(rotation):
+    waiting, closed = rotation["next_day_not_delivered"], rotation["end_in_next_day"]
+    # without 1 November the month is open: the file at the data's end keeps it so
+    assert not waiting["certifiable"] and closed["certifiable"]
+    assert waiting["files"] == {F30[0]: "unit, coverage", F31_WITHOUT_END[0]: "unit, coverage, closing"}
+    assert "closing" in closed["files"][F01_WITH_END[0]]
+    # certifiable and not certifiable never share a fingerprint
+    assert waiting["inputs"] == _expected_fingerprint(F30, F31_WITHOUT_END) != closed["inputs"]
+
+
+def test_the_code_fingerprint_covers_every_project_module_the_report_runs():
+    from reports.fingerprint import code_files
+
+    script = ("import sys, reports.audit, reports.render, reports.formatting, reports.__main__; "
+              "print('\\n'.join(sorted(getattr(m, '__file__', None) or '' for m in list(sys.modules.values()))))")
+    loaded = subprocess.run([sys.executable, "-c", script], cwd=settings.PROJECT_ROOT, capture_output=True,
+                            text=True, check=True).stdout.splitlines()
+    root = settings.PROJECT_ROOT.resolve()
+    project = {Path(f).resolve().relative_to(root).as_posix() for f in loaded
+               if f and Path(f).resolve().is_relative_to(root) and ".venv" not in Path(f).parts}
+    assert "dashboards/formatting.py" in project
+    assert project <= {path for path, _ in code_files(settings.PROJECT_ROOT)}

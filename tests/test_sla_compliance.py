@@ -193,18 +193,43 @@ def test_rebuilding_from_the_same_files_gives_the_same_figures_and_fingerprint(b
     assert first.csv_bytes() == second.csv_bytes()
 
 
-def test_a_changed_input_file_changes_the_fingerprint(built, tmp_path):
+ENDING_EVENTS = {"COMPLETEAGENT", "COMPLETECALLER", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER",
+                 "ABANDON", "EXITEMPTY", "EXITWITHTIMEOUT", "EXITWITHKEY", "WITHDRAW"}
+
+
+def test_the_inputs_fingerprint_is_the_hash_of_the_files_behind_the_month(built):
+    """January's help desk report, recomputed from the landing folder: the queue_log files with
+    an event in January (coverage), the first to reach 1 February (closing), those holding an
+    event of a January help-desk call (unit), and the outage file that excluded some of them."""
+    import hashlib
+
     from reports.audit import build_audit_report
 
-    _, _, warehouse, _, _ = built
-    copy_path = tmp_path / "changed.duckdb"
-    copy_path.write_bytes(warehouse.read_bytes())
-    with duckdb.connect(str(copy_path)) as db:
-        before = build_audit_report(db, JAN, "helpdesk").fingerprint
-        db.execute("update data_quality_files set sha256 = 'x' || sha256 "
-                   "where file_path = (select min(file_path) from data_quality_files where source = 'asterisk_queue_log')")
-        after = build_audit_report(db, JAN, "helpdesk").fingerprint
-    assert before != after
+    _, landing, warehouse, _, _ = built
+    config = yaml.safe_load(settings.config_path().read_text(encoding="utf-8"))
+    helpdesk = set(config["lines"]["helpdesk"]["queues"])
+    start, end = datetime(2024, 1, 1), datetime(2024, 2, 1)
+    spans, events = {}, {}
+    for path in sorted((landing / "queue_log").glob("queue_log-*")):
+        rows = read_events([path])
+        local = [datetime.fromtimestamp(e[0], tz=UTC).astimezone(LOCAL).replace(tzinfo=None) for e in rows]
+        spans[path] = (min(local), max(local))
+        events[path] = list(zip(local, rows))
+    january_calls = {(e[1], e[2]) for rows in events.values() for when, e in rows
+                     if e[4] == "ENTERQUEUE" and e[2] in helpdesk and start <= when < end}
+    unit = {path for path, rows in events.items() for _, e in rows
+            if (e[1], e[2]) in january_calls and (e[4] in {"ENTERQUEUE", "CONNECT"} or e[4] in ENDING_EVENTS)}
+    coverage = {path for path, (first, last) in spans.items() if first < end and last >= start}
+    first_to_reach = min(last for _, last in spans.values() if last >= end)
+    closing = {path for path, (_, last) in spans.items() if last == first_to_reach}
+    files = [("asterisk_queue_log", path) for path in unit | coverage | closing]
+    files.append(("outages", landing / "outages" / "outages.csv"))
+    lines = sorted(f"{source}\t{path.relative_to(landing).as_posix()}\t{hashlib.sha256(path.read_bytes()).hexdigest()}\n"
+                   for source, path in files)
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        report = build_audit_report(db, JAN, "helpdesk")
+    assert set(report.input_files["file_path"]) == {path.relative_to(landing).as_posix() for _, path in files}
+    assert report.inputs_fingerprint == hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
 def test_wrong_figures_would_be_caught(built):
