@@ -561,8 +561,10 @@ SLA_UNIT_DETAILS = {
         {
             "entered_at_local": ("call_entered_at_local", "TIMESTAMP"),
             "queue_name": ("call_queue_name", "VARCHAR"),
-            "wait_seconds": ("call_wait_seconds", "DOUBLE"),
-            "outcome": ("call_outcome", "VARCHAR"),
+            # the line contact's wait and outcome: what the unit is judged on (an overflow to
+            # a sister queue waits in both; the first entry's own timeout is not the verdict)
+            "line_wait_seconds": ("call_wait_seconds", "DOUBLE"),
+            "line_outcome": ("call_outcome", "VARCHAR"),
             "agent": ("call_agent", "VARCHAR"),
         },
     ),

@@ -162,6 +162,9 @@ CALL_OUTCOMES = {
     "exit_empty": "salida por cola vacía",
     "withdrawn": "retirada",
     "unknown": "desconocido",
+    # no answer and no ending event: still in progress at the data's end, or never logged
+    "pending": "en curso (sin fin aún)",
+    "lost_record": "registro perdido (sin fin)",
     # call-detail logs of other ACDs
     "phantom": "virtual (no se cuenta)",
     "no_queue": "cortó antes de la cola",

@@ -387,8 +387,10 @@ def _unit_rows() -> tuple[list[dict], list[dict], list[dict], list[dict]]:
                         "entered_at_local": at,
                         "entered_date": day,
                         "outcome": "answered" if ok or i % 2 else "abandoned",
+                        "line_outcome": "answered" if ok or i % 2 else "abandoned",
                         "agent": f"agente_{i % 3 + 1:02d}" if ok or i % 2 else None,
                         "wait_seconds": 12.0 if ok else 45.0,
+                        "line_wait_seconds": 12.0 if ok else 45.0,
                     }
                 )
             elif kind == "case":
@@ -542,8 +544,10 @@ CALLS_COLUMNS = {
     "entered_at_local": "TIMESTAMP",
     "entered_date": "DATE",
     "outcome": "VARCHAR",
+    "line_outcome": "VARCHAR",
     "agent": "VARCHAR",
     "wait_seconds": "DOUBLE",
+    "line_wait_seconds": "DOUBLE",
 }
 CASES_COLUMNS = {
     "case_key": "VARCHAR",
