@@ -33,7 +33,7 @@ DIRECTIONS = ("inbound", "outbound", "backoffice", "social")
 # not_counted is not a case of its own (a ticket merged into another, a removed one).
 RESOLUTION_CLASSES = ("resolved", "closed_unresolved", "open", "not_counted")
 CASE_STATE_SOURCES = ("crm", "otrs")
-# Defaults, and why (docs/contract_defaults.md#measurement): an unsuccessful close is not a
+# Defaults, and why (docs/contract_defaults.md, "Measurement"): an unsuccessful close is not a
 # resolution; the documented CRM statuses and OTRS's stock states.
 DEFAULT_CASE_STATES = {
     "crm": {
