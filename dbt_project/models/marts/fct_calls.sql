@@ -375,9 +375,10 @@ outbound_final as (
         call_key as line_contact_key,
         1 as line_contact_entries,
         true as is_line_contact_first_entry,
-        null::varchar as line_outcome,
-        null::double as line_wait_seconds,
-        null::double as line_talk_seconds,
+        -- an outbound attempt is a contact of its own
+        outcome as line_outcome,
+        wait_seconds as line_wait_seconds,
+        talk_seconds as line_talk_seconds,
         false as is_line_answered,
         false as is_line_abandoned,
         false as is_line_short_abandon,
