@@ -1,9 +1,12 @@
 {#- Agent identity is not one column value: Issabel/FreePBX log ADDMEMBER/REMOVEMEMBER with
     the interface (SIP/1001) and PAUSE/CONNECT with the member name (Sathish). Asterisk writes
-    the member's (UN)PAUSE lines in the same second as the ADDMEMBER, so an interface is the
-    member name it most often shares that second with. Only interface-shaped names (with a
-    '/') that never pause themselves are aliased, so two agents logging in together are never
-    merged. -#}
+    the member's (UN)PAUSE lines in the same second as the ADDMEMBER, so each such login says
+    who the interface is from then on. One row per interface and period: an interface stands
+    for the name of its latest login until a login under another name (a desk shared by two
+    agents, a renamed member), never for all time; events before its first login take the
+    first name. Only interface-shaped names (with a '/') that never pause themselves are
+    aliased, so two agents logging in together are never merged; when two names pause in a
+    login's second, the one the interface is seen with most often wins. -#}
 with
 
 events as (
@@ -15,6 +18,7 @@ events as (
 adds as (
 
     select
+        event_seq,
         event_time_utc,
         queue_name,
         agent
@@ -34,12 +38,14 @@ pauses as (
 
 ),
 
-pairs as (
+-- every login of an interface and the names pausing in its second
+sightings as (
 
-    select
+    select distinct
+        adds.event_seq,
+        adds.event_time_utc,
         adds.agent as member_interface,
-        pauses.agent as member_name,
-        count(*) as times_seen
+        pauses.agent as member_name
     from adds
     inner join pauses
         on
@@ -47,18 +53,76 @@ pairs as (
             and (adds.queue_name = pauses.queue_name or coalesce(pauses.queue_name, 'NONE') = 'NONE')
             and adds.agent <> pauses.agent
     where adds.agent not in (select pausing.agent from pauses as pausing)
+
+),
+
+times_seen as (
+
+    select
+        member_interface,
+        member_name,
+        count(*) as times_seen
+    from sightings
     group by all
+
+),
+
+-- one name per login
+logins as (
+
+    select
+        sightings.event_seq,
+        sightings.event_time_utc,
+        sightings.member_interface,
+        sightings.member_name,
+        times_seen.times_seen
+    from sightings
+    inner join times_seen using (member_interface, member_name)
+    qualify row_number() over (
+        partition by sightings.member_interface, sightings.event_seq
+        order by times_seen.times_seen desc, sightings.member_name asc
+    ) = 1
+
+),
+
+-- a new period starts where the name changes
+changes as (
+
+    select
+        *,
+        coalesce(
+            member_name
+            <> lag(member_name) over (partition by member_interface order by event_time_utc, event_seq),
+            true
+        ) as is_new_period
+    from logins
+
+),
+
+periods as (
+
+    select
+        *,
+        sum(is_new_period::int) over (
+            partition by member_interface order by event_time_utc, event_seq rows unbounded preceding
+        ) as period_no
+    from changes
 
 ),
 
 final as (
 
     select
+        member_interface || '|' || period_no as alias_key,
         member_interface,
-        member_name,
-        times_seen
-    from pairs
-    qualify row_number() over (partition by member_interface order by times_seen desc, member_name asc) = 1
+        any_value(member_name) as member_name,
+        period_no,
+        -- the first period also covers what the log holds before the first login
+        case when period_no = 1 then null else min(event_time_utc) end as valid_from_utc,
+        lead(min(event_time_utc)) over (partition by member_interface order by period_no) as valid_to_utc,
+        count(*) as times_seen
+    from periods
+    group by member_interface, period_no
 
 )
 

@@ -39,7 +39,12 @@ member_events as (
         events.data1,
         coalesce(aliases.member_name, events.agent) as agent
     from events
-    left join aliases on events.agent = aliases.member_interface
+    -- the name the interface stood for at the time of the event
+    left join aliases
+        on
+            events.agent = aliases.member_interface
+            and (aliases.valid_from_utc is null or events.event_time_utc >= aliases.valid_from_utc)
+            and (aliases.valid_to_utc is null or events.event_time_utc < aliases.valid_to_utc)
     where events.event in (
         'ADDMEMBER', 'REMOVEMEMBER', 'PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL'
     )
