@@ -51,6 +51,11 @@ DEFAULT_CASE_STATES = {
 }
 DEFAULT_LOST_RECORD_AFTER_MINUTES = 240
 DEFAULT_LOST_RECORD_MAX_SHARE = 0.001
+# Caller ids that name no caller (measurement.withheld_caller_ids; docs/contract_defaults.md,
+# "Measurement"): what PBXs and carriers write for a withheld or unknown number. Compared
+# trimmed and in lower case; such a call gets no caller key, so it is never a repeat contact.
+DEFAULT_WITHHELD_CALLER_IDS = ("", "anonymous", "unknown", "restricted", "private", "unavailable",
+                               "withheld", "blocked")
 
 _LINE_KEYS = {
     "name": str,
@@ -135,6 +140,8 @@ class ContractConfig:
     case_states: dict | None = None
     lost_record_after_minutes: int = DEFAULT_LOST_RECORD_AFTER_MINUTES
     lost_record_max_share: float = DEFAULT_LOST_RECORD_MAX_SHARE
+    # measurement.withheld_caller_ids, trimmed and in lower case
+    withheld_caller_ids: tuple[str, ...] = DEFAULT_WITHHELD_CALLER_IDS
 
     def queue_to_line(self) -> dict[str, str]:
         return {q: line.code for line in self.lines for q in line.queues}
@@ -324,10 +331,12 @@ def _measurement(path: Path, raw) -> dict:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise _fail(path, "measurement", "expected a mapping", "indent case_states and calls under it")
+        raise _fail(path, "measurement", "expected a mapping",
+                    "indent case_states, calls and withheld_caller_ids under it")
     for key in raw:
-        if key not in ("case_states", "calls"):
-            raise _fail(path, f"measurement.{key}", "unknown setting", "use case_states or calls")
+        if key not in ("case_states", "calls", "withheld_caller_ids"):
+            raise _fail(path, f"measurement.{key}", "unknown setting",
+                        "use case_states, calls or withheld_caller_ids")
     calls = raw.get("calls") or {}
     if not isinstance(calls, dict):
         raise _fail(path, "measurement.calls", "expected a mapping", "write lost_record_after_minutes: 240")
@@ -346,7 +355,28 @@ def _measurement(path: Path, raw) -> dict:
         raise _fail(path, "measurement.calls.lost_record_max_share", f"{share} is not a share between 0 and 1",
                     "write 0.001 for 0.1 %")
     return {"case_states": _case_states(path, raw.get("case_states")),
-            "lost_record_after_minutes": after, "lost_record_max_share": share}
+            "lost_record_after_minutes": after, "lost_record_max_share": share,
+            "withheld_caller_ids": _withheld_caller_ids(path, raw.get("withheld_caller_ids"))}
+
+
+def _withheld_caller_ids(path: Path, raw) -> tuple[str, ...]:
+    """measurement.withheld_caller_ids -> the values, trimmed and in lower case; left out,
+    the default list. A number is refused: an unquoted 0 or 1234 in YAML is easily a typo."""
+    key = "measurement.withheld_caller_ids"
+    if raw is None:
+        return DEFAULT_WITHHELD_CALLER_IDS
+    if not isinstance(raw, list):
+        raise _fail(path, key, f"expected a list, found {raw!r}",
+                    'write a list of quoted caller ids: [anonymous, unknown, restricted, ""]')
+    values: list[str] = []
+    for value in raw:
+        if not isinstance(value, str):
+            raise _fail(path, key, f"{value!r} is not text",
+                        f'quote it ("{value}"), or leave it out if it is a real number')
+        folded = value.strip().lower()
+        if folded not in values:
+            values.append(folded)
+    return tuple(values)
 
 
 def load_config(path: Path) -> ContractConfig:
@@ -401,6 +431,7 @@ def load_config(path: Path) -> ContractConfig:
         case_states=measurement["case_states"],
         lost_record_after_minutes=measurement["lost_record_after_minutes"],
         lost_record_max_share=measurement["lost_record_max_share"],
+        withheld_caller_ids=measurement["withheld_caller_ids"],
         name=str(contract.get("name", "")),
         version=terms.versions[-1].version,
         terms=terms,
@@ -489,6 +520,10 @@ def _write_measurement(con: duckdb.DuckDBPyConnection, config: ContractConfig) -
     con.executemany("insert into raw.contract_measurement values (?, ?)", [
         ["lost_record_after_minutes", float(config.lost_record_after_minutes)],
         ["lost_record_max_share", float(config.lost_record_max_share)]])
+    con.execute("delete from raw.contract_withheld_callers")
+    if config.withheld_caller_ids:
+        con.executemany("insert into raw.contract_withheld_callers values (?)",
+                        [[value] for value in config.withheld_caller_ids])
 
 
 def _write_terms(con: duckdb.DuckDBPyConnection, config: ContractConfig) -> None:

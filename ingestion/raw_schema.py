@@ -109,6 +109,11 @@ create table if not exists raw.contract_measurement (
     value  double not null
 );
 
+-- measurement.withheld_caller_ids: caller ids that name no caller, trimmed, lower case
+create table if not exists raw.contract_withheld_callers (
+    caller_id  varchar primary key
+);
+
 -- The versioned parts of the contract file (ingestion/contract_terms.py). effective_to is
 -- exclusive and null while open-ended.
 create table if not exists raw.contract_versions (

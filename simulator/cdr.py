@@ -77,7 +77,12 @@ class CdrWriter:
                     dstchannel = '""'
                 dur = end - start
                 st = local(start)
-                clid = f'"""{number}"" <{number}>"' if number != "anonymous" else '"""Anonymous"" <anonymous>"'
+                if number.isdigit():
+                    clid = f'"""{number}"" <{number}>"'
+                elif number:
+                    clid = f'"""{number.capitalize()}"" <{number}>"'
+                else:
+                    clid = '""'
                 dst = did if r[5] else no_did
                 add((end, n, (
                     f'"","{number}",{dst},{context},{clid},"SIP/{TRUNK}-{_seq_hex(cid)}",'

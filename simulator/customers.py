@@ -2,8 +2,8 @@
 
 Customer i is the caller i of the queue_log population (demand.CallerPopulation), so a
 customer's phone in the CRM, the CDR and the queue_log is the same number. Callers who
-withhold their number show up as `anonymous` in the PBX logs; the CRM still knows the
-real one.
+withhold their number show up as `anonymous`, empty or `Restricted` in the PBX logs; the
+CRM still knows the real one.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ class Customers:
     def __init__(self, numbers: list[str], rng: np.random.Generator):
         n = len(numbers)
         self.size = n
-        self.pbx_numbers = numbers  # as the PBX shows them ('anonymous' when withheld)
+        self.pbx_numbers = numbers  # as the PBX shows them (withheld: anonymous, "", Restricted)
         self.first = rng.integers(len(FIRST_NAMES), size=n).tolist()
         self.last = rng.integers(len(SURNAMES), size=n).tolist()
         self.tag = rng.integers(0, 1000, size=n).tolist()
         hidden = rng.integers(0, 10_000_000, size=n).tolist()
         self.numbers = [
-            num if num != "anonymous" else f"114{h:07d}" for num, h in zip(numbers, hidden)
+            num if num.isdigit() else f"114{h:07d}" for num, h in zip(numbers, hidden)
         ]
         self.width = max(7, len(str(n)))
         self._folded_first = [ascii_fold(f).lower() for f in FIRST_NAMES]

@@ -87,6 +87,10 @@ class CallerPopulation:
         0.15  # ...place this share of the calls (about one a week each)
     )
     ANONYMOUS_SHARE = 0.003
+    # what the PBX shows for a withheld number: the SIP trunk's `anonymous`, Asterisk's empty
+    # caller id, a carrier's `Restricted` (one per withheld subscriber, by index, so the
+    # random draws and every other number stay as they were)
+    WITHHELD = ("anonymous", "", "Restricted")
 
     def __init__(self, size: int, rng: np.random.Generator):
         self.size = size
@@ -96,7 +100,7 @@ class CallerPopulation:
         rest = rng.integers(0, 10_000_000, size=size)
         numbers = [f"11{a}{b:07d}" for a, b in zip(lead.tolist(), rest.tolist())]
         for i in np.flatnonzero(rng.random(size) < self.ANONYMOUS_SHARE).tolist():
-            numbers[i] = "anonymous"
+            numbers[i] = self.WITHHELD[i % len(self.WITHHELD)]
         self.numbers = numbers
         self.hot = max(1, int(size * self.HOT_SHARE_OF_POPULATION))
 

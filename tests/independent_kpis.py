@@ -39,7 +39,8 @@ def calls_from_events(events: list[tuple], lost_after_minutes: int = 240) -> lis
         key = (callid, queue)
         if event == "ENTERQUEUE":
             call = {"callid": callid, "queue": queue, "entered": epoch, "outcome": "unknown",
-                    "wait": None, "talk": None, "ended": False}
+                    "wait": None, "talk": None, "ended": False,
+                    "caller": data[1] if len(data) > 1 else ""}
             calls.append(call)
             open_calls[key] = call
             continue
@@ -103,6 +104,7 @@ def line_contacts(calls: list[dict], queue_to_line: dict, unmapped: str) -> list
             talks = [run[i]["talk"] for i in answered]
             contacts.append({
                 "line": run[0]["line"], "entered": run[0]["entered"], "outcome": outcome,
+                "callid": run[0]["callid"], "caller": run[0]["caller"],
                 "wait": None if outcome in ("pending", "lost_record") or None in waits else sum(waits),
                 "talk": sum(talks) if answered and None not in talks else None,
             })
@@ -150,3 +152,33 @@ def daily_kpis(calls: list[dict], queue_to_line: dict, unmapped: str, lines: dic
             "aht_seconds": a["talk"] / a["handled"] if a["handled"] else None,
         }
     return out
+
+
+def repeat_contacts(calls: list[dict], queue_to_line: dict, unmapped: str, repeat_days: dict,
+                    withheld: set[str]) -> dict:
+    """{(line, date): {"answered_identified": n, "repeat_contacts": m}}. An answered line
+    contact is a repeat when the same caller calls the same line again (another call id)
+    within repeat_days[line] days of it; a withheld caller id (compared trimmed, in lower
+    case) names nobody: such a contact is neither identified nor a repeat."""
+    contacts = line_contacts(calls, queue_to_line, unmapped)
+    firsts: dict[tuple, dict] = {}
+    for contact in contacts:
+        caller = contact["caller"].strip().lower()
+        if caller in withheld:
+            continue
+        key = (contact["line"], caller)
+        calls_of = firsts.setdefault(key, {})
+        calls_of[contact["callid"]] = min(calls_of.get(contact["callid"], contact["entered"]), contact["entered"])
+    acc = defaultdict(lambda: {"answered_identified": 0, "repeat_contacts": 0})
+    for contact in contacts:
+        caller = contact["caller"].strip().lower()
+        if contact["outcome"] != "answered" or caller in withheld:
+            continue
+        day = datetime.fromtimestamp(contact["entered"], tz=UTC).astimezone(LOCAL).date()
+        a = acc[(contact["line"], day)]
+        a["answered_identified"] += 1
+        own = firsts[(contact["line"], caller)]
+        later = [at for callid, at in own.items() if callid != contact["callid"] and at >= contact["entered"]]
+        if later and min(later) - contact["entered"] <= repeat_days[contact["line"]] * 86400:
+            a["repeat_contacts"] += 1
+    return dict(acc)

@@ -80,6 +80,12 @@ def test_the_shipped_contract_file_loads():
         (lambda d: d["terms"]["atc"][2].update(target=float("nan")), "terms.atc[2].target", "expected a number"),
         (lambda d: d.update(unmapped_line="atc"), "unmapped_line", "is a contract line"),
         (lambda d: d.pop("staffing"), "terms.atc[3].metric", "needs the positions owed"),
+        (lambda d: d["measurement"].update(withheld_caller_ids="anonymous"), "measurement.withheld_caller_ids",
+         "expected a list"),
+        (lambda d: d["measurement"].update(withheld_caller_ids=["anonymous", 0]), "measurement.withheld_caller_ids",
+         "is not text"),
+        (lambda d: d["measurement"].update(withheld_callers=["anonymous"]), "measurement.withheld_callers",
+         "unknown setting"),
     ],
 )
 def test_a_malformed_contract_names_file_key_and_fix(tmp_path, mutate, key, words):
@@ -90,6 +96,25 @@ def test_a_malformed_contract_names_file_key_and_fix(tmp_path, mutate, key, word
         load_config(path)
     message = str(excinfo.value)
     assert str(path) in message and f"'{key}'" in message and words in message and "Fix:" in message
+
+
+def test_withheld_caller_ids_are_trimmed_lower_case_with_a_documented_default(tmp_path):
+    data = base()
+    data["measurement"]["withheld_caller_ids"] = [" Anonymous ", "RESTRICTED", "", "anonymous"]
+    config = load_config(write(tmp_path, data))
+    assert config.withheld_caller_ids == ("anonymous", "restricted", "")
+    con = duckdb.connect()
+    write_config_tables(con, config)
+    write_config_tables(con, config)
+    assert sorted(r[0] for r in con.execute("select caller_id from raw.contract_withheld_callers").fetchall()) == [
+        "", "anonymous", "restricted"]
+    # left out: the default list (docs/contract_defaults.md, "Measurement")
+    del data["measurement"]["withheld_caller_ids"]
+    default = load_config(write(tmp_path, data)).withheld_caller_ids
+    assert {"", "anonymous", "unknown", "restricted", "private"} <= set(default)
+    # an empty list: every caller id names a caller
+    data["measurement"]["withheld_caller_ids"] = []
+    assert load_config(write(tmp_path, data)).withheld_caller_ids == ()
 
 
 def test_config_tables_are_replaced_not_appended(tmp_path):

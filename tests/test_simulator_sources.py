@@ -293,7 +293,7 @@ def test_phone_cases_name_answered_calls_of_the_queue_log(cases, queue_calls):
         entries = [e for e in queue_calls[c["origin_call_id"]]
                    if e["connect"] is not None and e["connect"][1] == c["agent"] and e["end"] == created]
         assert len(entries) == 1, c
-        assert entries[0]["number"] in (c["customer_phone"], "anonymous")
+        assert entries[0]["number"] in (c["customer_phone"], "anonymous", "", "Restricted")
     assert all(not c["origin_call_id"] or c["channel"] in ("phone", "social") for c in cases)
     assert all(CALLID.match(c["origin_call_id"]) for c in phone)
 

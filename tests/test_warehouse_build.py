@@ -3,13 +3,14 @@ PBXs and on hand-made logs, checked against an independent calculation."""
 
 from __future__ import annotations
 
+import datetime
 import math
 from pathlib import Path
 
 import duckdb
 import pytest
 from conftest import build_warehouse
-from independent_kpis import calls_from_events, daily_kpis, read_events
+from independent_kpis import calls_from_events, daily_kpis, read_events, repeat_contacts
 
 from ingestion import settings
 from ingestion.contract_config import load_config
@@ -18,6 +19,7 @@ from ingestion.contract_config import load_config
 NIGHT = 1709348390
 # 2024-03-01 11:00:00 in Buenos Aires
 MORNING = 1709301600
+MORNING_DATE = datetime.date(2024, 3, 1)
 KPI_FIELDS = ["offered", "answered", "abandoned", "short_abandoned", "unanswered_by_system",
               "pending_calls", "lost_records", "service_level", "asa_seconds", "abandon_rate",
               "aht_seconds"]
@@ -162,6 +164,62 @@ def moving_warehouse(tmp_path_factory) -> tuple[Path, Path]:
     warehouse = root / "wh.duckdb"
     build_warehouse(warehouse, landing)
     return warehouse, landing
+
+
+@pytest.fixture(scope="module")
+def withheld_warehouse(tmp_path_factory) -> tuple[Path, Path]:
+    """Answered atc calls from withheld caller ids (anonymous twice, empty, Restricted,
+    Unknown) and from one real number twice; Ana pauses with PAUSEALL plus a PAUSE per queue,
+    then with a lone per-queue PAUSE."""
+    t = MORNING
+    root = tmp_path_factory.mktemp("withheld")
+    landing = root / "landing"
+    lines = [f"{t - 600}|MANAGER|{q}|Ana|ADDMEMBER|" for q in ("atc_ventas", "atc_facturacion")]
+    for n, caller in enumerate(["anonymous", "anonymous", "", "Restricted", "1145678901", "1145678901",
+                                "Unknown"]):
+        at = t + 200 * n
+        lines += [f"{at}|w{n}|atc_ventas|NONE|ENTERQUEUE||{caller}|1",
+                  f"{at + 5}|w{n}|atc_ventas|Ana|CONNECT|5|w{n}b|1",
+                  f"{at + 65}|w{n}|atc_ventas|Ana|COMPLETECALLER|5|60|1"]
+    lines += [f"{t + 2000}|NONE|NONE|Ana|PAUSEALL|Break"]
+    lines += [f"{t + 2000}|NONE|{q}|Ana|PAUSE|Break" for q in ("atc_ventas", "atc_facturacion")]
+    lines += [f"{t + 2300}|NONE|NONE|Ana|UNPAUSEALL|Break"]
+    lines += [f"{t + 2300}|NONE|{q}|Ana|UNPAUSE|Break" for q in ("atc_ventas", "atc_facturacion")]
+    lines += [f"{t + 2600}|NONE|atc_ventas|Ana|PAUSE|Baño", f"{t + 2700}|NONE|atc_ventas|Ana|UNPAUSE|Baño"]
+    lines += [f"{t + 3600}|MANAGER|{q}|Ana|REMOVEMEMBER|" for q in ("atc_ventas", "atc_facturacion")]
+    _write(landing / "queue_log-20240301", lines)
+    warehouse = root / "wh.duckdb"
+    build_warehouse(warehouse, landing)
+    return warehouse, landing
+
+
+def test_withheld_callers_are_no_caller_and_never_repeats(withheld_warehouse):
+    warehouse, landing = withheld_warehouse
+    config = load_config(settings.config_path())
+    expected = repeat_contacts(
+        calls_from_events(read_events(sorted(landing.glob("queue_log*")))), config.queue_to_line(),
+        config.unmapped_line, {line.code: line.repeat_contact_days for line in config.lines},
+        set(config.withheld_caller_ids))
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        got = {(r[0], r[1]): {"answered_identified": r[2], "repeat_contacts": r[3]} for r in db.execute(
+            "select line_code, cast(interval_start as date), sum(answered_identified), sum(repeat_contacts) "
+            "from kpi_line_interval group by all having sum(answered) > 0").fetchall()}
+        keys = db.execute("select count(*), count(caller_key) from fct_calls where line_code = 'atc'").fetchone()
+    # by hand: 7 answered, 5 withheld; of 1145678901's two calls the first is a repeat
+    assert expected == {("atc", MORNING_DATE): {"answered_identified": 2, "repeat_contacts": 1}}
+    assert got == expected
+    assert keys == (7, 2)
+
+
+def test_a_pause_written_on_every_queue_counts_once(withheld_warehouse):
+    warehouse, _ = withheld_warehouse
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        sessions = db.execute(
+            "select agent, line_code, logged_in_seconds, paused_seconds, pause_events "
+            "from fct_agent_sessions").fetchall()
+    # by hand: logged in 11:00 - 600 s .. 11:00 + 3600 s; paused 300 s (PAUSEALL and two
+    # PAUSEs in one second: one pause) and 100 s (a lone per-queue PAUSE)
+    assert sessions == [("Ana", "atc", 4200.0, 400.0, 2)]
 
 
 def test_each_queue_entry_carries_its_own_events(moving_warehouse):

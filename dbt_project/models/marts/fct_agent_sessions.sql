@@ -1,5 +1,12 @@
 {#- One row per agent session on a line: from the moment the agent became a member of one of
-    the line's queues to the moment he left the last one, with paused time and reasons. -#}
+    the line's queues to the moment he left the last one, with paused time and the number of
+    pauses. Asterisk writes one PAUSEALL plus one PAUSE per queue for a single pause (and a
+    PAUSE again to change its reason), so a pause is counted by the paused time itself: a
+    stretch of paused time, opened by a PAUSE or PAUSEALL, is one pause however many pause
+    lines write it. Only segments of positive length decide the stretches (the lines of one
+    second are zero-length and their order within the second does not matter); a pause that
+    lasts less than a second is no paused time and no pause; logging in paused (ADDMEMBER
+    PAUSED) is not a pause the agent took. -#}
 with
 
 segments as (
@@ -25,22 +32,70 @@ islands as (
 
 ),
 
-final as (
+-- the session's segments of positive length, each with the paused state of the one before:
+-- they do not overlap, so their start orders them
+timed as (
 
     select
-        line_code || '|' || agent || '|' || session_no as session_key,
+        *,
+        lag(is_paused) over (partition by line_code, agent, session_no order by segment_start)
+            as prev_paused
+    from islands
+    where is_logged_in and segment_seconds > 0
+
+),
+
+pauses as (
+
+    select
+        line_code,
+        agent,
+        session_no,
+        count(*) as pause_events
+    from timed
+    where
+        is_paused
+        and not coalesce(prev_paused, false)
+        and opening_event in ('PAUSE', 'PAUSEALL')
+    group by line_code, agent, session_no
+
+),
+
+sessions as (
+
+    select
         line_code,
         agent,
         session_no,
         min(segment_start) as login_at_local,
         max(segment_end) as logout_at_local,
-        cast(min(segment_start) as date) as login_date,
         {{ exact_sum('segment_seconds') }} as logged_in_seconds,
-        {{ exact_sum('case when is_paused then segment_seconds else 0 end') }} as paused_seconds,
-        count(*) filter (where opening_event in ('PAUSE', 'PAUSEALL')) as pause_events
+        {{ exact_sum('case when is_paused then segment_seconds else 0 end') }} as paused_seconds
     from islands
     where is_logged_in
     group by line_code, agent, session_no
+
+),
+
+final as (
+
+    select
+        sessions.line_code || '|' || sessions.agent || '|' || sessions.session_no as session_key,
+        sessions.line_code,
+        sessions.agent,
+        sessions.session_no,
+        sessions.login_at_local,
+        sessions.logout_at_local,
+        cast(sessions.login_at_local as date) as login_date,
+        sessions.logged_in_seconds,
+        sessions.paused_seconds,
+        coalesce(pauses.pause_events, 0) as pause_events
+    from sessions
+    left join pauses
+        on
+            sessions.line_code = pauses.line_code
+            and sessions.agent = pauses.agent
+            and sessions.session_no = pauses.session_no
 
 )
 

@@ -1,11 +1,19 @@
 {#- One row per distinct CDR record (the same record in a copied Master.csv counts once),
     local times, the outbound campaign's line (contract file). Numbers become keyed
-    pseudonyms; caller-id names, channels and dial strings (which carry numbers) stay in raw. -#}
+    pseudonyms; caller-id names, channels and dial strings (which carry numbers) stay in raw.
+    A withheld number (measurement.withheld_caller_ids: anonymous, empty, Restricted...)
+    names nobody: no key. -#}
 with
 
 source as (
 
     select * from {{ source('raw', 'asterisk_cdr') }}
+
+),
+
+withheld as (
+
+    select * from {{ ref('stg_contract__withheld_callers') }}
 
 ),
 
@@ -38,8 +46,14 @@ final as (
         deduplicated.linkedid,
         deduplicated.accountcode,
         campaigns.line_code,
-        {{ pseudonymize('deduplicated.src') }} as src_key,
-        {{ pseudonymize('deduplicated.dst') }} as dst_key,
+        case
+            when lower(trim(deduplicated.src)) not in (select withheld.caller_id from withheld)
+                then {{ pseudonymize('deduplicated.src') }}
+        end as src_key,
+        case
+            when lower(trim(deduplicated.dst)) not in (select withheld.caller_id from withheld)
+                then {{ pseudonymize('deduplicated.dst') }}
+        end as dst_key,
         deduplicated.dcontext,
         deduplicated.lastapp,
         deduplicated.start_utc,

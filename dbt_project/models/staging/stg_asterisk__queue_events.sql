@@ -1,11 +1,19 @@
 {#- One row per distinct queue_log event, with local time and typed identity columns.
     A rotated file and the live file it came from can both sit in the landing folder;
-    an identical line seen twice is one event, the copy in the first file wins. -#}
+    an identical line seen twice is one event, the copy in the first file wins. A withheld
+    caller id (measurement.withheld_caller_ids: anonymous, empty, Restricted...) names no
+    caller: no caller key, so withheld calls are never one caller's repeats. -#}
 with
 
 source as (
 
     select * from {{ source('raw', 'asterisk_queue_log') }}
+
+),
+
+withheld as (
+
+    select * from {{ ref('stg_contract__withheld_callers') }}
 
 ),
 
@@ -42,7 +50,10 @@ final as (
         case when event = 'ENTERQUEUE' then null else data4 end as data4,
         data5,
         data6,
-        case when event = 'ENTERQUEUE' then {{ pseudonymize('data2') }} end as caller_key,
+        case
+            when event = 'ENTERQUEUE' and lower(trim(data2)) not in (select withheld.caller_id from withheld)
+                then {{ pseudonymize('data2') }}
+        end as caller_key,
         is_known_event
     from deduplicated
 

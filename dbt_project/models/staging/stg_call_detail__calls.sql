@@ -1,11 +1,18 @@
 {#- Calls of other ACDs (call-detail CSVs through a mapping), local times, the customer as
-    a keyed pseudonym (0 or empty: not identified). PHANTOM (virtual) calls are kept here and
+    a keyed pseudonym (0, empty or a withheld caller id of measurement.withheld_caller_ids:
+    not identified). PHANTOM (virtual) calls are kept here and
     flagged; the KPIs leave them out. -#}
 with
 
 source as (
 
     select * from {{ source('raw', 'call_detail') }}
+
+),
+
+withheld as (
+
+    select * from {{ ref('stg_contract__withheld_callers') }}
 
 ),
 
@@ -19,7 +26,11 @@ final as (
         queue,
         priority,
         case
-            when nullif(trim(customer_id), '') is null or trim(customer_id) = '0' then null
+            when
+                nullif(trim(customer_id), '') is null
+                or trim(customer_id) = '0'
+                or lower(trim(customer_id)) in (select withheld.caller_id from withheld)
+                then null
             else {{ pseudonymize('customer_id') }}
         end as customer_key,
         coalesce(entered_queue_at_utc, answered_at_utc, arrived_at_utc) as entered_at_utc,
