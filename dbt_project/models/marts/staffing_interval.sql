@@ -95,8 +95,8 @@ usual_aht as (
     left join daily_handling as history
         on
             on_day.line_code = history.line_code
-            and history.report_date >= on_day.report_date - 28
-            and history.report_date < on_day.report_date
+            and on_day.report_date - 28 <= history.report_date
+            and on_day.report_date > history.report_date
     group by on_day.line_code, on_day.report_date
 
 ),
