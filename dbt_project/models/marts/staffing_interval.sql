@@ -12,14 +12,16 @@
 
     Causes, first that holds (S staffed, C contracted, Ru required at the usual AHT, Ra at the
     interval's own AHT):
-    1. understaffed: S < Ru and S < C. The normal load needed more seats than were filled,
-       and the contract owed more than were filled: the operator's side.
-    2. demand_above_contract: S < Ru and S >= C (so Ru > C; outside the bands C = 0). The
-       operator filled what it owes, the normal load needed more: the client's side.
-    3. slow_handling: S >= Ru but S < Ra. Enough seats for the load at the usual pace, not
-       at the pace the interval's calls actually took.
-    4. other: S >= Ra. Staffed even for the interval's own handling time; the miss lies
-       inside the interval (a burst of arrivals, agents staffed but not taking calls).
+    1. understaffed: S < Ru, S < Ra and S < C. Fewer seats than the load needed at either
+       pace and than the contract owes: the operator's side.
+    2. demand_above_contract: S < Ru, S < Ra and S >= C (outside the bands C = 0). The
+       operator filled what it owes, the load needed more: the client's side.
+    3. slow_handling: Ru <= S < Ra. Enough seats for the load at the usual pace, not at the
+       pace the interval's calls actually took.
+    4. other: S >= Ra. Staffed for the interval as it happened (its load at its own pace;
+       also when its calls were quicker than usual and only the usual pace needed more);
+       the miss lies inside the interval (a burst of arrivals, agents staffed but not
+       taking calls).
     Sizing with the usual AHT first is what lets slow handling be found at all: sized with
     the interval's own slow AHT, a slow interval reads as understaffed or as demand above
     contract. -#}
@@ -170,9 +172,15 @@ final as (
         case
             when not coalesce(service_level < service_level_target, false) then null
             -- the order and each cause's reason are in the header
-            when positions_staffed < positions_required_usual_aht and positions_staffed < contracted_positions
+            when
+                positions_staffed < positions_required_usual_aht
+                and positions_staffed < positions_required
+                and positions_staffed < contracted_positions
                 then 'understaffed'
-            when positions_staffed < positions_required_usual_aht then 'demand_above_contract'
+            when
+                positions_staffed < positions_required_usual_aht
+                and positions_staffed < positions_required
+                then 'demand_above_contract'
             when positions_staffed < positions_required then 'slow_handling'
             else 'other'
         end as miss_cause
