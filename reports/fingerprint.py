@@ -9,8 +9,9 @@ Three parts, each a SHA-256 in hex, and one overall value:
   *unit*, it holds a row a unit of the month (or a queued call, for the lost-record share)
   was computed from (a call's ENTERQUEUE, CONNECT and ending event, wherever the rotation put
   them; a case; a post and the brand's replies to it; the agent events behind a staffed
-  interval; the outage that excluded a unit); *coverage*, it covers a day of the month in a
-  source the line is measured from (days without data, days with rejects); *closing*, per
+  interval; the outage that excluded a unit); *coverage*, it marks a day of the month in a
+  source the line is measured from (an event of that day, an empty delivery for it, a
+  rejected line of it: days without data, days with rejects); *closing*, per
   source, the file whose last event is the earliest at or after the month's end (the one that
   closes the month) and, for units whose state the data's end decided (a case, post or call
   still without an answer or end: pending, or missed by its deadline; lost records), the

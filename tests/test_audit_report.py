@@ -493,11 +493,13 @@ def _answered(callid: str, entered: str, wait: int, talk: int) -> list[str]:
 
 
 # Call "late" entered the queue at 23:58 on Saturday 31 October and was answered at 23:58:10; the
-# caller hung up at 00:03:10 on 1 November. The 30 October file starts with a call of 1 October,
-# so the two October files cover every day of the month.
+# caller hung up at 00:03:10 on 1 November. The 30 October file holds a call on every day from
+# 1 October, so the two October files cover every day of the month (a day is covered by its own
+# events: a day inside the file without one would be a gap).
 LATE = _answered("late", "2026-10-31 23:58:00", 10, 300)
 F30 = ("queue_log/queue_log-20261030",
-       "".join(_answered("c1", "2026-10-01 10:00:00", 5, 60) + _answered("c2", "2026-10-30 10:00:00", 30, 60)))
+       "".join([line for day in range(1, 30) for line in _answered(f"c1_{day:02d}", f"2026-10-{day:02d} 10:00:00", 5, 60)]
+               + _answered("c2", "2026-10-30 10:00:00", 30, 60)))
 F31_WITH_END = ("queue_log/queue_log-20261031", "".join(_answered("c3", "2026-10-31 10:00:00", 8, 60) + LATE))
 F31_WITHOUT_END = (F31_WITH_END[0], "".join(_answered("c3", "2026-10-31 10:00:00", 8, 60) + LATE[:2]))
 F01_WITHOUT_END = ("queue_log/queue_log-20261101", "".join(_answered("c4", "2026-11-01 09:00:00", 8, 60)))

@@ -1,28 +1,28 @@
-{#- Per source and local day: the files covering the day (a file covers every day from its
-    first to its last event), the lines read, loaded and rejected in those files, and the
-    late files: last modified more than a day after the last day they cover. A rejected
-    line of a file that spans several days counts on each of them: the day it belongs to is
-    unknown. Lateness is judged by the file's own modification time (recorded in the
-    manifest), never by when it was loaded: a rebuild from the same files, on any day, must
-    give the same rows. For the queue_log, the queue entries with neither an answer nor an
-    ending event, on the day they entered: pending (the data may still bring their end) and
-    lost records (the PBX logged no end: a completeness fault, not the operator's miss).
-    These count queue entries, as logged; the KPI marts count line contacts. -#}
+{#- Per source and local day, from the source's first to its last marked day: the files
+    that delivered the day and the events, lines and rejects behind it, as
+    int_source_file_days attributes them. A day is covered when a file holds a loaded event
+    of the source on it or was delivered empty for it (a quiet Sunday's export): a day
+    inside a growing file without an event of the source is a gap (a day with queue calls
+    but no CDR record is a gap for the CDR). Rejected lines count on the day they can be
+    read to belong to, else on every day their file delivered. A file is late when last
+    modified more than a day after the last day it delivered; lateness is judged by the
+    file's own modification time (recorded in the manifest), never by when it was loaded: a
+    rebuild from the same files, on any day, must give the same rows. For the queue_log, the
+    queue entries with neither an answer nor an ending event, on the day they entered:
+    pending (the data may still bring their end) and lost records (the PBX logged no end: a
+    completeness fault, not the operator's miss). These count queue entries, as logged; the
+    KPI marts count line contacts. -#}
 with
 
--- a file with no readable event (every line rejected) counts on the local day it was last
--- modified, the only date it carries
-files as (
+file_days as (
 
-    select
-        * replace (
-            coalesce(first_event_date, {{ to_local('modified_at_utc') }}::date) as first_event_date,
-            coalesce(last_event_date, {{ to_local('modified_at_utc') }}::date) as last_event_date
-        ),
-        first_event_date is not null as has_events,
-        {{ to_local('modified_at_utc') }}::date as modified_date
-    from {{ ref('stg_manifest__landing_files') }}
-    where first_event_date is not null or rows_rejected > 0
+    select * from {{ ref('int_source_file_days') }}
+
+),
+
+manifest as (
+
+    select * from {{ ref('stg_manifest__landing_files') }}
 
 ),
 
@@ -40,14 +40,27 @@ unended_calls as (
 
 ),
 
+files as (
+
+    select
+        manifest.file_path,
+        manifest.rows_read,
+        manifest.rows_loaded,
+        {{ to_local('manifest.modified_at_utc') }}::date as modified_date,
+        max(file_days.report_date) filter (where file_days.is_delivered) as last_delivered_date
+    from manifest
+    inner join file_days on manifest.file_path = file_days.file_path
+    group by all
+
+),
+
 sources as (
 
     select
         source,
-        min(first_event_date) as first_day,
-        max(last_event_date) as last_day
-    from files
-    where first_event_date is not null
+        min(report_date) as first_day,
+        max(report_date) as last_day
+    from file_days
     group by source
 
 ),
@@ -62,23 +75,24 @@ days as (
 
 ),
 
-covering as (
+marked as (
 
     select
         days.source,
         days.report_date,
-        count(files.file_path) filter (where files.has_events) as files,
+        count(file_days.file_path) filter (where file_days.is_delivered) as files,
+        count(file_days.file_path) filter (where file_days.is_delivered and file_days.events = 0) as empty_files,
+        coalesce(sum(file_days.events), 0) as events,
         coalesce(sum(files.rows_read), 0) as rows_read,
         coalesce(sum(files.rows_loaded), 0) as rows_loaded,
-        coalesce(sum(files.rows_rejected), 0) as rows_rejected,
-        count(files.file_path) filter (
-            where files.modified_date > files.last_event_date + 1
+        coalesce(sum(file_days.rows_rejected), 0) as rows_rejected,
+        count(file_days.file_path) filter (
+            where file_days.is_delivered and files.modified_date > files.last_delivered_date + 1
         ) as late_files
     from days
-    left join files
-        on
-            days.source = files.source
-            and days.report_date between files.first_event_date and files.last_event_date
+    left join file_days
+        on days.source = file_days.source and days.report_date = file_days.report_date
+    left join files on file_days.file_path = files.file_path
     group by days.source, days.report_date
 
 ),
@@ -86,21 +100,23 @@ covering as (
 final as (
 
     select
-        covering.source || '|' || strftime(covering.report_date, '%Y-%m-%d') as data_quality_key,
-        covering.source,
-        covering.report_date,
-        covering.files,
-        covering.rows_read,
-        covering.rows_loaded,
-        covering.rows_rejected,
-        covering.late_files,
-        covering.files > 0 as is_covered,
-        covering.files > 0 and covering.rows_rejected = 0 as is_complete,
+        marked.source || '|' || strftime(marked.report_date, '%Y-%m-%d') as data_quality_key,
+        marked.source,
+        marked.report_date,
+        marked.files,
+        marked.empty_files,
+        marked.events,
+        marked.rows_read,
+        marked.rows_loaded,
+        marked.rows_rejected,
+        marked.late_files,
+        marked.files > 0 as is_covered,
+        marked.files > 0 and marked.rows_rejected = 0 as is_complete,
         coalesce(unended_calls.calls_pending, 0) as calls_pending,
         coalesce(unended_calls.calls_lost_record, 0) as calls_lost_record
-    from covering
+    from marked
     left join unended_calls
-        on covering.source = unended_calls.source and covering.report_date = unended_calls.report_date
+        on marked.source = unended_calls.source and marked.report_date = unended_calls.report_date
 
 )
 

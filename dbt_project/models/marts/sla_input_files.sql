@@ -4,10 +4,10 @@
       computed from (int_sla_unit_files: a call's events, a case, a post and the brand's
       replies to it, the agent events behind a staffed interval, the outage that excluded a
       unit);
-    - coverage: a file of a source the line is measured from (int_line_sources) that covers a
-      day of the month, as data_quality_daily counts it (first to last event; a file without
-      events but with rejected lines on the day it was last modified): it decides the days without
-      data or with rejects;
+    - coverage: a file of a source the line is measured from (int_line_sources) that marks a
+      day of the month, as data_quality_daily counts it (int_source_file_days: a day it holds
+      an event of, the day of an empty delivery, a day its rejected lines are placed on): it
+      decides the days without data or with rejects;
     - closing: per source of the line, the file that closes the month
       (sla_compliance_monthly: a month is closed when every source has data past its end):
       the earliest last event at or after the month's end; and per source of the month's
@@ -75,6 +75,12 @@ data_end as (
 
 ),
 
+file_days as (
+
+    select * from {{ ref('int_source_file_days') }}
+
+),
+
 manifest as (
 
     select * from {{ source('raw', 'landing_files') }}
@@ -112,9 +118,7 @@ files as (
         {{ to_local('first_event_utc') }}::date as first_event_date,
         {{ to_local('last_event_utc') }} as last_event_local,
         {{ to_local('last_event_utc') }}::date as last_event_date,
-        {{ to_local('modified_at') }}::date as modified_date,
-        first_event_utc is not null as has_events,
-        rows_rejected
+        first_event_utc is not null as has_events
     from manifest
 
 ),
@@ -136,27 +140,19 @@ unit_role as (
 
 coverage_role as (
 
-    select
+    select distinct
         months.line_code,
         months.report_month,
-        files.file_path,
+        file_days.file_path,
         'coverage' as role,
         null::bigint as units
     from months
     inner join line_sources on months.line_code = line_sources.line_code
-    inner join files on line_sources.source = files.source
-    where
-        (
-            files.has_events
-            and files.first_event_date < months.next_month
-            and files.last_event_date >= months.report_month
-        )
-        or (
-            not files.has_events
-            and files.rows_rejected > 0
-            and files.modified_date >= months.report_month
-            and files.modified_date < months.next_month
-        )
+    inner join file_days
+        on
+            line_sources.source = file_days.source
+            and months.report_month <= file_days.report_date
+            and months.next_month > file_days.report_date
 
 ),
 
