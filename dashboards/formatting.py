@@ -244,3 +244,12 @@ def fmt_iso_dates(text: Any) -> str:
         except ValueError:
             out.append(part)
     return ", ".join(out)
+
+
+# fct_sla_units.unit_state in Spanish: one wording for the dashboard and the audit report
+UNIT_STATES = {
+    "met": "cumplida",
+    "missed": "incumplida",
+    "pending": "pendiente",
+    "excluded": "excluida",
+}

@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboards.formatting import (
     MISSING,
+    UNIT_STATES,
     exact,
     fmt_compliance,
     fmt_date,
@@ -176,13 +177,6 @@ CALL_OUTCOMES = {
     "cancelled": "cancelada",
 }
 PLATFORMS = {"twitter": "Twitter", "facebook": "Facebook"}
-# fct_sla_units.unit_state, worded as the audit report words it
-UNIT_STATES = {
-    "met": "cumplida",
-    "missed": "incumplida",
-    "pending": "pendiente",
-    "excluded": "excluida",
-}
 
 
 def _label(labels: dict[str, str]) -> Callable[[Any], str]:

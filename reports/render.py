@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from dashboards.formatting import UNIT_STATES
 from reports import fingerprint as fp
 from reports import formatting as f
 from reports.audit import (
@@ -26,9 +27,8 @@ from reports.audit import (
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
-# the contract's resolution classes (measurement.case_states) and the unit states, in Spanish
+# the contract's resolution classes (measurement.case_states), in Spanish
 RESOLUTION_CLASS_LABELS = {"resolved": "resuelto", "closed_unresolved": "cerrado sin resolver", "open": "abierto"}
-UNIT_STATE_LABELS = {"met": "cumplida", "missed": "incumplida", "pending": "pendiente", "excluded": "excluida"}
 
 # sla_input_files roles as the report names them
 ROLE_LABELS = {"unit": "unidades", "coverage": "cobertura", "closing": "cierre"}
@@ -174,7 +174,7 @@ def _context(report: AuditReport, pdf: bool) -> dict[str, Any]:
     state_mapping = [{
         "line_code": m["line_code"], "term_name": m["term_name"], "case_status": f.fmt_text(plain(m["case_status"])),
         "resolution_class": RESOLUTION_CLASS_LABELS.get(plain(m["resolution_class"]), f.fmt_text(plain(m["resolution_class"]))),
-        "unit_state": UNIT_STATE_LABELS.get(plain(m["unit_state"]), f.fmt_text(plain(m["unit_state"]))),
+        "unit_state": UNIT_STATES.get(plain(m["unit_state"]), f.fmt_text(plain(m["unit_state"]))),
         "units": f.fmt_int(plain(m["units"])),
     } for m in report.state_mapping.to_dict("records")]
 
