@@ -51,6 +51,12 @@ DEFAULT_CASE_STATES = {
 }
 DEFAULT_LOST_RECORD_AFTER_MINUTES = 240
 DEFAULT_LOST_RECORD_MAX_SHARE = 0.001
+# The longest an agent stays logged in without a membership line saying so
+# (measurement.agents.longest_shift_hours; docs/contract_defaults.md, "Measurement"): a login
+# whose logout the queue_log does not hold ends at the agent's last activity within this
+# many hours, and a logout with no login is preceded by no more than this. Twelve hours is
+# a double shift, longer than any shift the annex's 6-hour positions plan.
+DEFAULT_LONGEST_SHIFT_HOURS = 12
 # Caller ids that name no caller (measurement.withheld_caller_ids; docs/contract_defaults.md,
 # "Measurement"): what PBXs and carriers write for a withheld or unknown number. Compared
 # trimmed and in lower case; such a call gets no caller key, so it is never a repeat contact.
@@ -140,6 +146,7 @@ class ContractConfig:
     case_states: dict | None = None
     lost_record_after_minutes: int = DEFAULT_LOST_RECORD_AFTER_MINUTES
     lost_record_max_share: float = DEFAULT_LOST_RECORD_MAX_SHARE
+    longest_shift_hours: float = DEFAULT_LONGEST_SHIFT_HOURS
     # measurement.withheld_caller_ids, trimmed and in lower case
     withheld_caller_ids: tuple[str, ...] = DEFAULT_WITHHELD_CALLER_IDS
 
@@ -332,11 +339,11 @@ def _measurement(path: Path, raw) -> dict:
         raw = {}
     if not isinstance(raw, dict):
         raise _fail(path, "measurement", "expected a mapping",
-                    "indent case_states, calls and withheld_caller_ids under it")
+                    "indent case_states, calls, agents and withheld_caller_ids under it")
     for key in raw:
-        if key not in ("case_states", "calls", "withheld_caller_ids"):
+        if key not in ("case_states", "calls", "agents", "withheld_caller_ids"):
             raise _fail(path, f"measurement.{key}", "unknown setting",
-                        "use case_states, calls or withheld_caller_ids")
+                        "use case_states, calls, agents or withheld_caller_ids")
     calls = raw.get("calls") or {}
     if not isinstance(calls, dict):
         raise _fail(path, "measurement.calls", "expected a mapping", "write lost_record_after_minutes: 240")
@@ -356,7 +363,24 @@ def _measurement(path: Path, raw) -> dict:
                     "write 0.001 for 0.1 %")
     return {"case_states": _case_states(path, raw.get("case_states")),
             "lost_record_after_minutes": after, "lost_record_max_share": share,
+            "longest_shift_hours": _longest_shift(path, raw.get("agents")),
             "withheld_caller_ids": _withheld_caller_ids(path, raw.get("withheld_caller_ids"))}
+
+
+def _longest_shift(path: Path, raw) -> float:
+    """measurement.agents.longest_shift_hours, a positive number of hours up to a week."""
+    agents = raw or {}
+    if not isinstance(agents, dict):
+        raise _fail(path, "measurement.agents", "expected a mapping", "write longest_shift_hours: 12")
+    for key in agents:
+        if key != "longest_shift_hours":
+            raise _fail(path, f"measurement.agents.{key}", "unknown setting", "use longest_shift_hours")
+    hours = _typed(path, "measurement.agents.longest_shift_hours",
+                   agents.get("longest_shift_hours", DEFAULT_LONGEST_SHIFT_HOURS), float)
+    if not 0 < hours <= 168:
+        raise _fail(path, "measurement.agents.longest_shift_hours", f"{hours} is not a number of hours "
+                    "between 0 and 168", "write the longest an agent can stay logged in, e.g. 12")
+    return hours
 
 
 def _withheld_caller_ids(path: Path, raw) -> tuple[str, ...]:
@@ -431,6 +455,7 @@ def load_config(path: Path) -> ContractConfig:
         case_states=measurement["case_states"],
         lost_record_after_minutes=measurement["lost_record_after_minutes"],
         lost_record_max_share=measurement["lost_record_max_share"],
+        longest_shift_hours=measurement["longest_shift_hours"],
         withheld_caller_ids=measurement["withheld_caller_ids"],
         name=str(contract.get("name", "")),
         version=terms.versions[-1].version,
@@ -519,7 +544,8 @@ def _write_measurement(con: duckdb.DuckDBPyConnection, config: ContractConfig) -
     con.execute("delete from raw.contract_measurement")
     con.executemany("insert into raw.contract_measurement values (?, ?)", [
         ["lost_record_after_minutes", float(config.lost_record_after_minutes)],
-        ["lost_record_max_share", float(config.lost_record_max_share)]])
+        ["lost_record_max_share", float(config.lost_record_max_share)],
+        ["longest_shift_hours", float(config.longest_shift_hours)]])
     con.execute("delete from raw.contract_withheld_callers")
     if config.withheld_caller_ids:
         con.executemany("insert into raw.contract_withheld_callers values (?)",

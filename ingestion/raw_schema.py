@@ -105,7 +105,7 @@ create table if not exists raw.contract_case_states (
 );
 
 create table if not exists raw.contract_measurement (
-    name   varchar primary key,           -- lost_record_after_minutes, lost_record_max_share
+    name   varchar primary key,           -- lost_record_after_minutes, lost_record_max_share, longest_shift_hours
     value  double not null
 );
 

@@ -1,8 +1,30 @@
-{#- Agent state as consecutive segments per line and agent: from one member/pause event to
-    the next, logged in or not, paused or not. An agent in several queues of a line is one
-    position: logged in while a member of at least one of them. A log that starts with the
-    agent already logged in (REMOVEMEMBER before any ADDMEMBER) counts the memberships it
-    must have had. The last segment ends at the last event of the whole log. -#}
+{#- Agent state as consecutive segments per line and agent: from one state change to the
+    next, logged in or not, paused or not. Built from evidence near in time only, so that a
+    lost line or a missing file changes nothing outside the days it touches:
+    - Membership is kept per queue (ADDMEMBER / REMOVEMEMBER; AGENTLOGIN / AGENTLOGOFF for
+      the queue-less agent channel). An agent in several queues of a line is one position:
+      logged in while a member of at least one of them. A second ADDMEMBER of the same queue
+      continues the membership, it does not count twice.
+    - The queue_log's files are read in runs of consecutive covered days
+      (int_source_file_days). A membership never crosses the edge of a run: the day(s) with no
+      file are a gap, the membership is cut at the midnight the gap starts and taken up at the
+      midnight it ends, so the days beside the gap keep the figures the missing file would not
+      have changed. The first run starts at the log's first event, the last ends at its last.
+    - A login whose logout the run does not hold within measurement.agents.longest_shift_hours
+      ends at the agent's last activity on the line within that time (a lost REMOVEMEMBER);
+      when the run ends sooner it ends with the run.
+    - A logout with no login before it in its run: if the run began no longer than the longest
+      shift before, the agent was logged in from the run's start (he was on when the file
+      began); else from his first activity on the line within the longest shift (and after
+      his previous membership line of that queue). With no activity, nothing is inferred.
+    - Activity is any queue_log line naming the agent on a queue of the line (membership,
+      pause, ring, connect, complete, transfer) or queue-less (PAUSEALL, AGENTLOGIN).
+    - Paused: the last pause line of the session so far (PAUSE/PAUSEALL, UNPAUSE/UNPAUSEALL,
+      an ADDMEMBER PAUSED). A session whose login was inferred is paused until its first
+      pause line if that line is an UNPAUSE.
+    Inferred changes are segments of their own (opening_event INFERRED_LOGIN or
+    INFERRED_LOGOFF) with the evidence that placed them (data_start, file_gap, activity,
+    longest_shift, data_end). -#}
 with
 
 events as (
@@ -23,13 +45,85 @@ queues as (
 
 ),
 
-horizon as (
+measurement as (
 
-    select max(event_time_local) as last_event_local from events
+    select * from {{ ref('stg_contract__measurement') }}
 
 ),
 
-member_events as (
+file_days as (
+
+    select * from {{ ref('int_source_file_days') }}
+    where source = 'asterisk_queue_log' and is_delivered
+
+),
+
+horizon as (
+
+    select
+        min(event_time_local) as first_event_local,
+        max(event_time_local) as last_event_local
+    from events
+
+),
+
+longest as (
+
+    select to_seconds(cast(round(longest_shift_hours * 3600) as bigint)) as shift from measurement
+
+),
+
+-- runs of consecutive days the queue_log's files cover
+covered_days as (
+
+    select distinct report_date from file_days
+
+),
+
+day_runs as (
+
+    select
+        report_date,
+        report_date - cast(row_number() over (order by report_date) as integer) as run_anchor
+    from covered_days
+
+),
+
+runs as (
+
+    select
+        row_number() over (order by min(report_date)) as run_no,
+        cast(min(report_date) as timestamp) as day_start,
+        cast(max(report_date) + 1 as timestamp) as day_end
+    from day_runs
+    group by run_anchor
+
+),
+
+run_bounds as (
+
+    select
+        runs.run_no,
+        runs.run_no = 1 as is_first_run,
+        runs.is_last_run,
+        case
+            when runs.run_no = 1 then least(runs.day_end, horizon.first_event_local)
+            else runs.day_start
+        end as run_start,
+        case
+            when runs.is_last_run then greatest(runs.day_start, horizon.last_event_local)
+            else runs.day_end
+        end as run_end
+    from (
+        select
+            *,
+            run_no = max(run_no) over () as is_last_run
+        from runs
+    ) as runs, horizon
+
+),
+
+agent_events as (
 
     select
         events.event_seq,
@@ -45,25 +139,22 @@ member_events as (
             events.agent = aliases.member_interface
             and (aliases.valid_from_utc is null or events.event_time_utc >= aliases.valid_from_utc)
             and (aliases.valid_to_utc is null or events.event_time_utc < aliases.valid_to_utc)
-    where events.event in (
-        'ADDMEMBER', 'REMOVEMEMBER', 'PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL'
-    )
-    and coalesce(events.agent, 'NONE') <> 'NONE'
+    where coalesce(events.agent, 'NONE') <> 'NONE'
 
 ),
 
 queue_scoped as (
 
     select
-        member_events.*,
+        agent_events.*,
         coalesce(queues.line_code, '{{ var("unmapped_line") }}') as line_code
-    from member_events
+    from agent_events
     left join queues using (queue_name)
-    where coalesce(member_events.queue_name, 'NONE') <> 'NONE'
+    where coalesce(agent_events.queue_name, 'NONE') <> 'NONE'
 
 ),
 
--- PAUSEALL/UNPAUSEALL name no queue: they apply to every line the agent works on
+-- queue-less lines (PAUSEALL, AGENTLOGIN...) apply to every line the agent works on
 agent_lines as (
 
     select distinct
@@ -73,16 +164,299 @@ agent_lines as (
 
 ),
 
-all_scoped as (
+activity as (
 
     select * from queue_scoped
     union all
     select
-        member_events.*,
+        agent_events.*,
         agent_lines.line_code
-    from member_events
+    from agent_events
     inner join agent_lines using (agent)
-    where coalesce(member_events.queue_name, 'NONE') = 'NONE'
+    where coalesce(agent_events.queue_name, 'NONE') = 'NONE'
+
+),
+
+-- membership lines per queue (the agent channel's logins as one queue-less membership), each
+-- with the run of files it lies in and its neighbours in that queue and run
+membership as (
+
+    select
+        activity.line_code,
+        activity.agent,
+        coalesce(activity.queue_name, 'NONE') as membership_queue,
+        activity.event_seq,
+        activity.event_time_local,
+        activity.event,
+        activity.event in ('ADDMEMBER', 'AGENTLOGIN', 'AGENTCALLBACKLOGIN') as is_login,
+        -- without coverage rows the whole log is one run
+        coalesce(run_bounds.run_no, 0) as run_no,
+        coalesce(run_bounds.run_start, horizon.first_event_local) as run_start,
+        coalesce(run_bounds.run_end, horizon.last_event_local) as run_end,
+        coalesce(run_bounds.is_first_run, true) as is_first_run,
+        coalesce(run_bounds.is_last_run, true) as is_last_run
+    from activity
+    cross join horizon
+    left join run_bounds
+        on activity.event_time_local >= run_bounds.run_start and activity.event_time_local <= run_bounds.run_end
+    where
+        activity.event in (
+            'ADDMEMBER', 'REMOVEMEMBER', 'AGENTLOGIN', 'AGENTLOGOFF', 'AGENTCALLBACKLOGIN', 'AGENTCALLBACKLOGOFF'
+        )
+    -- an event of the run's closing instant belongs to the run it closes
+    qualify
+        row_number()
+            over (partition by activity.line_code, activity.agent, activity.event_seq order by run_bounds.run_no)
+        = 1
+
+),
+
+membership_neighbours as (
+
+    select
+        *,
+        lag(is_login) over queue_run as prev_is_login,
+        lag(event_time_local) over queue_run as prev_time,
+        lag(event_seq) over queue_run as prev_seq,
+        lead(event_time_local) over queue_run as next_time,
+        lead(event_seq) over queue_run as next_seq
+    from membership
+    window queue_run as (partition by line_code, agent, membership_queue, run_no order by event_seq)
+
+),
+
+-- a login: until the queue's next membership line within the longest shift, else until the
+-- run's end if sooner, else until the last activity within the longest shift
+logins as (
+
+    select
+        membership_neighbours.*,
+        case
+            when membership_neighbours.next_time <= membership_neighbours.event_time_local + longest.shift
+                then 'line'
+            when membership_neighbours.run_end <= membership_neighbours.event_time_local + longest.shift
+                then case when membership_neighbours.is_last_run then 'data_end' else 'file_gap' end
+            else 'longest_shift'
+        end as end_evidence
+    from membership_neighbours, longest
+    where membership_neighbours.is_login
+
+),
+
+shift_ends as (
+
+    select
+        logins.line_code,
+        logins.agent,
+        logins.event_seq,
+        max(activity.event_seq) as last_seq
+    from logins
+    inner join activity
+        on
+            logins.line_code = activity.line_code
+            and logins.agent = activity.agent
+            and logins.event_seq <= activity.event_seq
+            and activity.event_time_local <= logins.event_time_local + (select shift from longest)
+    where logins.end_evidence = 'longest_shift'
+    group by all
+
+),
+
+login_spans as (
+
+    select
+        logins.line_code,
+        logins.agent,
+        logins.event_time_local as start_time,
+        cast(logins.event_seq as double) as start_order,
+        cast(null as varchar) as start_evidence,
+        case logins.end_evidence
+            when 'line' then logins.next_time
+            when 'longest_shift' then last_activity.event_time_local
+            else logins.run_end
+        end as end_time,
+        case logins.end_evidence
+            when 'line' then cast(logins.next_seq as double)
+            when 'longest_shift' then shift_ends.last_seq + 0.25
+            -- after every line of the run's last instant
+            else 1e18
+        end as end_order,
+        case when logins.end_evidence <> 'line' then logins.end_evidence end as end_evidence
+    from logins
+    left join shift_ends
+        on
+            logins.line_code = shift_ends.line_code
+            and logins.agent = shift_ends.agent
+            and logins.event_seq = shift_ends.event_seq
+    left join activity as last_activity
+        on
+            shift_ends.line_code = last_activity.line_code
+            and shift_ends.agent = last_activity.agent
+            and shift_ends.last_seq = last_activity.event_seq
+
+),
+
+-- a logout that no login of its queue and run precedes within the longest shift
+orphan_logouts as (
+
+    select
+        membership_neighbours.*,
+        membership_neighbours.prev_seq is null
+        and membership_neighbours.run_start >= membership_neighbours.event_time_local - longest.shift
+            as from_run_start,
+        greatest(
+            membership_neighbours.event_time_local - longest.shift,
+            membership_neighbours.run_start,
+            coalesce(membership_neighbours.prev_time, membership_neighbours.run_start)
+        ) as earliest_time
+    from membership_neighbours, longest
+    where
+        not membership_neighbours.is_login
+        and not (
+            coalesce(membership_neighbours.prev_is_login, false)
+            and membership_neighbours.prev_time >= membership_neighbours.event_time_local - longest.shift
+        )
+
+),
+
+first_activity as (
+
+    select
+        orphan_logouts.line_code,
+        orphan_logouts.agent,
+        orphan_logouts.event_seq,
+        min(activity.event_seq) as first_seq
+    from orphan_logouts
+    inner join activity
+        on
+            orphan_logouts.line_code = activity.line_code
+            and orphan_logouts.agent = activity.agent
+            and orphan_logouts.event_seq > activity.event_seq
+            and activity.event_seq > coalesce(orphan_logouts.prev_seq, 0)
+            and orphan_logouts.earliest_time <= activity.event_time_local
+    where not orphan_logouts.from_run_start
+    group by all
+
+),
+
+logout_spans as (
+
+    select
+        orphan_logouts.line_code,
+        orphan_logouts.agent,
+        case
+            when orphan_logouts.from_run_start then orphan_logouts.run_start
+            else first_event.event_time_local
+        end as start_time,
+        case
+            -- before every line of the run's first instant
+            when orphan_logouts.from_run_start then -1.0
+            else first_activity.first_seq - 0.25
+        end as start_order,
+        case
+            when not orphan_logouts.from_run_start then 'activity'
+            when orphan_logouts.is_first_run then 'data_start'
+            else 'file_gap'
+        end as start_evidence,
+        orphan_logouts.event_time_local as end_time,
+        cast(orphan_logouts.event_seq as double) as end_order,
+        cast(null as varchar) as end_evidence
+    from orphan_logouts
+    left join first_activity
+        on
+            orphan_logouts.line_code = first_activity.line_code
+            and orphan_logouts.agent = first_activity.agent
+            and orphan_logouts.event_seq = first_activity.event_seq
+    left join activity as first_event
+        on
+            first_activity.line_code = first_event.line_code
+            and first_activity.agent = first_event.agent
+            and first_activity.first_seq = first_event.event_seq
+    where orphan_logouts.from_run_start or first_activity.first_seq is not null
+
+),
+
+spans as (
+
+    select * from login_spans
+    union all
+    select * from logout_spans
+
+),
+
+-- the points where the state may change: every membership and pause line, and the inferred
+-- starts and ends of memberships; +1 / -1 memberships at each
+points as (
+
+    select
+        line_code,
+        agent,
+        event_time_local as point_time,
+        cast(event_seq as double) as point_order,
+        event_seq,
+        event as opening_event,
+        cast(null as varchar) as evidence,
+        case
+            when event in ('PAUSE', 'PAUSEALL') then true
+            when event in ('UNPAUSE', 'UNPAUSEALL') then false
+            when event = 'ADDMEMBER' then coalesce(data1, '') = 'PAUSED'
+        end as pause_flag,
+        0 as delta
+    from activity
+    where
+        event in (
+            'ADDMEMBER', 'REMOVEMEMBER', 'AGENTLOGIN', 'AGENTLOGOFF', 'AGENTCALLBACKLOGIN', 'AGENTCALLBACKLOGOFF',
+            'PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL'
+        )
+
+    union all
+
+    select
+        line_code,
+        agent,
+        start_time,
+        start_order,
+        null as event_seq,
+        'INFERRED_LOGIN' as opening_event,
+        start_evidence,
+        null as pause_flag,
+        1 as delta
+    from spans
+
+    union all
+
+    select
+        line_code,
+        agent,
+        end_time,
+        end_order,
+        null as event_seq,
+        'INFERRED_LOGOFF' as opening_event,
+        end_evidence,
+        null as pause_flag,
+        -1 as delta
+    from spans
+
+),
+
+merged_points as (
+
+    select
+        line_code,
+        agent,
+        point_time,
+        point_order,
+        max(event_seq) as event_seq,
+        -- an inferred change at a line's own position is that line
+        coalesce(
+            min(opening_event) filter (where opening_event not like 'INFERRED_%'),
+            min(opening_event)
+        ) as opening_event,
+        min(evidence) as evidence,
+        bool_or(pause_flag) as pause_flag,
+        sum(delta) as delta
+    from points
+    group by all
 
 ),
 
@@ -90,53 +464,67 @@ running as (
 
     select
         *,
-        sum(case event when 'ADDMEMBER' then 1 when 'REMOVEMEMBER' then -1 else 0 end)
-            over (partition by line_code, agent order by event_seq rows unbounded preceding)
-            as running_memberships,
-        case
-            when event in ('PAUSE', 'PAUSEALL') then true
-            when event in ('UNPAUSE', 'UNPAUSEALL') then false
-            when event = 'ADDMEMBER' then coalesce(data1, '') = 'PAUSED'
-        end as pause_flag
-    from all_scoped
+        sum(delta) over agent_order as memberships,
+        lead(point_time) over agent_order as next_point_time,
+        row_number() over agent_order as segment_seq
+    from merged_points
+    window agent_order as (partition by line_code, agent order by point_time, point_order)
 
 ),
 
-states as (
+sessions as (
 
     select
-        line_code,
-        agent,
-        event_seq,
-        event,
-        event_time_local as segment_start,
-        coalesce(
-            lead(event_time_local) over (partition by line_code, agent order by event_seq),
-            (select horizon.last_event_local from horizon)
-        ) as segment_end,
-        running_memberships
-        + greatest(0, -min(running_memberships) over (partition by line_code, agent))
-            as memberships,
-        last_value(pause_flag ignore nulls)
-            over (partition by line_code, agent order by event_seq rows unbounded preceding)
-            as is_paused_state
-    from running
+        *,
+        sum(case when memberships > 0 and coalesce(prev_memberships, 0) <= 0 then 1 else 0 end)
+            over (partition by line_code, agent order by segment_seq) as session_no,
+        -- pause lines while logged out say nothing of the session
+        case when memberships > 0 then pause_flag end as session_pause_flag
+    from (
+        select
+            *,
+            lag(memberships) over (partition by line_code, agent order by segment_seq) as prev_memberships
+        from running
+    ) as with_previous
+
+),
+
+pause_states as (
+
+    select
+        *,
+        last_value(session_pause_flag ignore nulls) over (
+            partition by line_code, agent, session_no order by segment_seq rows unbounded preceding
+        ) as last_pause_flag,
+        -- a session whose login was inferred: paused before its first pause line if that is an UNPAUSE
+        first_value(opening_event) over session_order = 'INFERRED_LOGIN'
+        and not first_value(session_pause_flag ignore nulls) over (
+            partition by line_code, agent, session_no order by segment_seq
+            rows between unbounded preceding and unbounded following
+        ) as paused_from_start
+    from sessions
+    window session_order as (partition by line_code, agent, session_no order by segment_seq)
 
 ),
 
 final as (
 
     select
-        line_code || '|' || agent || '|' || event_seq as segment_key,
+        line_code || '|' || agent || '|' || segment_seq as segment_key,
+        segment_seq,
+        event_seq,
         line_code,
         agent,
-        event as opening_event,
-        segment_start,
-        greatest(segment_end, segment_start) as segment_end,
+        opening_event,
+        evidence,
+        point_time as segment_start,
+        greatest(coalesce(next_point_time, (select horizon.last_event_local from horizon)), point_time)
+            as segment_end,
         memberships > 0 as is_logged_in,
-        memberships > 0 and coalesce(is_paused_state, false) as is_paused,
-        epoch(greatest(segment_end, segment_start)) - epoch(segment_start) as segment_seconds
-    from states
+        memberships > 0 and coalesce(last_pause_flag, paused_from_start, false) as is_paused,
+        epoch(greatest(coalesce(next_point_time, (select horizon.last_event_local from horizon)), point_time))
+        - epoch(point_time) as segment_seconds
+    from pause_states
 
 )
 

@@ -11,9 +11,9 @@
       follower count, and every brand reply to it (the first sets its first response; all
       of them come off its engagement, hence its tier and target);
     - staffed interval: the member and pause events of every agent logged in during the
-      interval, from the login in force (latest ADDMEMBER of the agent on the line) to the
-      interval's end; segment_key ends with the opening event's event_seq
-      (int_agent_state_segments);
+      interval, from the login in force (the agent's latest login on the line, read or
+      inferred) to the interval's end (int_agent_state_segments.event_seq: the queue_log
+      line that opens a segment; an inferred change reads none);
     - excluded unit: the row of the outage window that excluded it (the copy staging keeps).
     Rows that lost a deduplication (a copied line, an older export) are not named: the
     figure did not read them. A unit still pending, or a call whose end was never logged,
@@ -440,7 +440,8 @@ agent_events as (
         segment_end,
         is_logged_in,
         segment_seconds,
-        cast(regexp_extract(segment_key, '\|(\d+)$', 1) as bigint) as event_seq
+        segment_seq,
+        event_seq
     from segments
 
 ),
@@ -469,7 +470,7 @@ logged_in as (
         unit_intervals.unit_key,
         unit_intervals.interval_end,
         agent_events.agent,
-        min(agent_events.event_seq) as first_seq
+        min(agent_events.segment_seq) as first_seq
     from unit_intervals
     inner join agent_events
         on
@@ -481,21 +482,21 @@ logged_in as (
 
 ),
 
--- the login in force: the agent's latest ADDMEMBER on the line at or before that segment
+-- the login in force: the agent's latest login on the line at or before that segment
 logins as (
 
     select
         logged_in.line_code,
         logged_in.unit_key,
         logged_in.agent,
-        max(agent_events.event_seq) as login_seq
+        max(agent_events.segment_seq) as login_seq
     from logged_in
     inner join agent_events
         on
             logged_in.line_code = agent_events.line_code
             and logged_in.agent = agent_events.agent
-            and logged_in.first_seq >= agent_events.event_seq
-    where agent_events.opening_event = 'ADDMEMBER'
+            and logged_in.first_seq >= agent_events.segment_seq
+    where agent_events.opening_event in ('ADDMEMBER', 'AGENTLOGIN', 'AGENTCALLBACKLOGIN', 'INFERRED_LOGIN')
     group by all
 
 ),
@@ -518,8 +519,9 @@ interval_events as (
         on
             logged_in.line_code = agent_events.line_code
             and logged_in.agent = agent_events.agent
-            and coalesce(logins.login_seq, 0) <= agent_events.event_seq
+            and coalesce(logins.login_seq, 0) <= agent_events.segment_seq
             and logged_in.interval_end > agent_events.segment_start
+    where agent_events.event_seq is not null
 
 ),
 

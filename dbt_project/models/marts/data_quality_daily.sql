@@ -11,7 +11,10 @@
     queue entries with neither an answer nor an ending event, on the day they entered:
     pending (the data may still bring their end) and lost records (the PBX logged no end: a
     completeness fault, not the operator's miss). These count queue entries, as logged; the
-    KPI marts count line contacts. -#}
+    KPI marts count line contacts. Also for the queue_log, the agent sessions whose login or
+    logout had to be inferred (int_agent_state_segments: at the edge of a gap in the files,
+    from the agent's activity, or at the longest shift) on the day of the inferred change: that
+    day's agent time rests on inference, so the day is not complete. -#}
 with
 
 file_days as (
@@ -36,6 +39,27 @@ unended_calls as (
         count(*) filter (where outcome = 'lost_record') as calls_lost_record
     from {{ ref('fct_calls') }}
     where source_system = 'asterisk_queue_log' and outcome in ('pending', 'lost_record')
+    group by all
+
+),
+
+-- agent sessions with an inferred login or logout, on the day of the inferred change (a
+-- logout at midnight belongs to the day it ends)
+inferred_sessions as (
+
+    select
+        'asterisk_queue_log' as source,
+        report_date,
+        count(*) as agent_sessions_inferred
+    from (
+        select login_date as report_date
+        from {{ ref('fct_agent_sessions') }}
+        where login_evidence in ('file_gap', 'activity')
+        union all
+        select cast(greatest(login_at_local, logout_at_local - interval 1 second) as date) as report_date
+        from {{ ref('fct_agent_sessions') }}
+        where logout_evidence in ('file_gap', 'longest_shift')
+    ) as inferred_changes
     group by all
 
 ),
@@ -111,12 +135,15 @@ final as (
         marked.rows_rejected,
         marked.late_files,
         marked.files > 0 as is_covered,
-        marked.files > 0 and marked.rows_rejected = 0 as is_complete,
+        marked.files > 0 and marked.rows_rejected = 0 and inferred_sessions.report_date is null as is_complete,
         coalesce(unended_calls.calls_pending, 0) as calls_pending,
-        coalesce(unended_calls.calls_lost_record, 0) as calls_lost_record
+        coalesce(unended_calls.calls_lost_record, 0) as calls_lost_record,
+        coalesce(inferred_sessions.agent_sessions_inferred, 0) as agent_sessions_inferred
     from marked
     left join unended_calls
         on marked.source = unended_calls.source and marked.report_date = unended_calls.report_date
+    left join inferred_sessions
+        on marked.source = inferred_sessions.source and marked.report_date = inferred_sessions.report_date
 
 )
 

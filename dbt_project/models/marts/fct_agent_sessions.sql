@@ -6,7 +6,10 @@
     lines write it. Only segments of positive length decide the stretches (the lines of one
     second are zero-length and their order within the second does not matter); a pause that
     lasts less than a second is no paused time and no pause; logging in paused (ADDMEMBER
-    PAUSED) is not a pause the agent took. -#}
+    PAUSED) is not a pause the agent took. Each session says how its login and logout were
+    established: by a membership line of the queue_log, or inferred (int_agent_state_segments:
+    the start or end of the data, a gap in the files, the agent's activity, the longest
+    shift). -#}
 with
 
 segments as (
@@ -20,12 +23,12 @@ islands as (
     select
         *,
         sum(case when is_logged_in and not coalesce(prev_logged_in, false) then 1 else 0 end)
-            over (partition by line_code, agent order by segment_start, segment_key rows unbounded preceding)
+            over (partition by line_code, agent order by segment_seq rows unbounded preceding)
             as session_no
     from (
         select
             *,
-            lag(is_logged_in) over (partition by line_code, agent order by segment_start, segment_key)
+            lag(is_logged_in) over (partition by line_code, agent order by segment_seq)
                 as prev_logged_in
         from segments
     ) as with_previous
@@ -69,11 +72,30 @@ sessions as (
         session_no,
         min(segment_start) as login_at_local,
         max(segment_end) as logout_at_local,
+        arg_min(coalesce(evidence, opening_event), segment_seq) as login_evidence,
+        max(segment_seq) as last_segment_seq,
         {{ exact_sum('segment_seconds') }} as logged_in_seconds,
         {{ exact_sum('case when is_paused then segment_seconds else 0 end') }} as paused_seconds
     from islands
     where is_logged_in
     group by line_code, agent, session_no
+
+),
+
+-- the change that ends a session opens the first segment after it
+logouts as (
+
+    select
+        sessions.line_code,
+        sessions.agent,
+        sessions.session_no,
+        coalesce(after_last.evidence, after_last.opening_event) as logout_evidence
+    from sessions
+    inner join segments as after_last
+        on
+            sessions.line_code = after_last.line_code
+            and sessions.agent = after_last.agent
+            and sessions.last_segment_seq + 1 = after_last.segment_seq
 
 ),
 
@@ -87,6 +109,8 @@ final as (
         sessions.login_at_local,
         sessions.logout_at_local,
         cast(sessions.login_at_local as date) as login_date,
+        sessions.login_evidence,
+        coalesce(logouts.logout_evidence, 'data_end') as logout_evidence,
         sessions.logged_in_seconds,
         sessions.paused_seconds,
         coalesce(pauses.pause_events, 0) as pause_events
@@ -96,6 +120,11 @@ final as (
             sessions.line_code = pauses.line_code
             and sessions.agent = pauses.agent
             and sessions.session_no = pauses.session_no
+    left join logouts
+        on
+            sessions.line_code = logouts.line_code
+            and sessions.agent = logouts.agent
+            and sessions.session_no = logouts.session_no
 
 )
 

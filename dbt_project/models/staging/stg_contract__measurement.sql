@@ -1,5 +1,5 @@
-{#- One row: the contract's call measurement settings (measurement.calls), with the
-    documented defaults when the file does not set them. -#}
+{#- One row: the contract's call and agent measurement settings (measurement.calls,
+    measurement.agents), with the documented defaults when the file does not set them. -#}
 with
 
 source as (
@@ -13,7 +13,8 @@ final as (
     select
         coalesce(max(value) filter (where name = 'lost_record_after_minutes'), 240)::integer
             as lost_record_after_minutes,
-        coalesce(max(value) filter (where name = 'lost_record_max_share'), 0.001) as lost_record_max_share
+        coalesce(max(value) filter (where name = 'lost_record_max_share'), 0.001) as lost_record_max_share,
+        coalesce(max(value) filter (where name = 'longest_shift_hours'), 12) as longest_shift_hours
     from source
 
 )
