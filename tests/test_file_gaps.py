@@ -1,6 +1,6 @@
 """A missing day's queue_log changes nothing outside the days it touches.
 
-One simulated operation, 28 September to 3 October 2026 (queue_log only, no outage, no PBX
+One simulated operation, 22 September to 3 October 2026 (queue_log only, no outage, no PBX
 crash), is built twice: whole, and without `queue_log-20261001`. Agents work shifts across
 midnight, so logins of 30 September end in the missing file and logouts of 2 October begin
 in it. Agent time is built from evidence near in time (int_agent_state_segments): the
@@ -13,7 +13,11 @@ sessions are cut at the midnights around the gap, so:
 - no session is longer than the longest shift (12 h): before this, an agent whose
   REMOVEMEMBER was lost counted as logged in until his next one, days later;
 - 1 October is not covered, and 30 September and 2 October, whose sessions were cut or
-  taken up at the gap, are named as not complete (data_quality_daily.agent_sessions_inferred).
+  taken up at the gap, are named as not complete (data_quality_daily.agent_sessions_inferred);
+  so are 24 to 30 September, whose answered calls' 7-day repeat windows reach the missing day
+  (data_quality_daily.calls_repeat_unknown: whether the caller called again is unknown);
+- on every day the holed build names complete, the daily KPIs, service level and agent
+  intervals are those of the whole build.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ def builds(tmp_path_factory) -> tuple[Path, Path]:
 
     root = tmp_path_factory.mktemp("file_gaps")
     whole = root / "whole"
-    generate(whole / "queue_log", days=6, end=END, seed=20130527, outage_days=0, crashes=0, sources=False)
+    generate(whole / "queue_log", days=12, end=END, seed=20130527, outage_days=0, crashes=0, sources=False)
     holed = root / "holed"
     shutil.copytree(whole, holed)
     (holed / "queue_log" / f"queue_log-{GAP:%Y%m%d}").unlink()
@@ -98,17 +102,45 @@ def test_no_session_outlasts_the_longest_shift(builds):
 
 def test_the_days_the_gap_touches_are_named_incomplete(builds):
     _, holed = _both(builds, """
-        select cast(report_date as varchar), is_covered, is_complete, agent_sessions_inferred > 0
+        select cast(report_date as varchar), is_covered, is_complete, agent_sessions_inferred > 0,
+            calls_repeat_unknown > 0
         from data_quality_daily
-        where source = 'asterisk_queue_log' and report_date between date '2026-09-29' and date '2026-10-03'""")
+        where source = 'asterisk_queue_log' and report_date between date '2026-09-22' and date '2026-10-03'""")
     assert holed == [
-        ("2026-09-29", True, True, False),
-        ("2026-09-30", True, False, True),
-        ("2026-10-01", False, False, False),
-        ("2026-10-02", True, False, True),
-        ("2026-10-03", True, True, False),
+        ("2026-09-22", True, True, False, False),
+        ("2026-09-23", True, True, False, False),
+        ("2026-09-24", True, False, False, True),
+        ("2026-09-25", True, False, False, True),
+        ("2026-09-26", True, False, False, True),
+        ("2026-09-27", True, False, False, True),
+        ("2026-09-28", True, False, False, True),
+        ("2026-09-29", True, False, False, True),
+        ("2026-09-30", True, False, True, True),
+        ("2026-10-01", False, False, False, False),
+        ("2026-10-02", True, False, True, False),
+        ("2026-10-03", True, True, False, False),
     ]
     whole, _ = _both(builds, """
         select count(*) from fct_agent_sessions
         where login_evidence not in ('ADDMEMBER', 'data_start') or logout_evidence not in ('REMOVEMEMBER', 'data_end')""")
     assert whole[0][0] == 0
+    whole, _ = _both(builds, "select count(*) from data_quality_daily where not is_complete")
+    assert whole[0][0] == 0
+
+
+@pytest.mark.parametrize("mart, day_column, columns", [
+    ("kpi_line_daily", "report_date", "*"),
+    ("sla_compliance_daily", "report_date", "*"),
+    ("fct_agent_intervals", "report_date", "*"),
+    # the usual handling time is a mean over the 28 days before the day, the gap among them
+    ("staffing_interval", "report_date", "* exclude (usual_aht_seconds, positions_required_usual_aht, miss_cause)"),
+])
+def test_days_named_complete_keep_every_figure(builds, mart, day_column, columns):
+    _, days = _both(builds, """
+        select cast(report_date as varchar) from data_quality_daily
+        where source = 'asterisk_queue_log' and is_complete""")
+    # 22 and 23 September, 3 October and the calls and shifts running past its midnight
+    assert [day for (day,) in days] == ["2026-09-22", "2026-09-23", "2026-10-03", "2026-10-04"]
+    in_days = ", ".join(f"date '{day}'" for (day,) in days)
+    whole, holed = _both(builds, f"select {columns} from {mart} where {day_column} in ({in_days})")
+    assert whole and whole == holed

@@ -14,7 +14,11 @@
     KPI marts count line contacts. Also for the queue_log, the agent sessions whose login or
     logout had to be inferred (int_agent_state_segments: at the edge of a gap in the files,
     from the agent's activity, or at the longest shift) on the day of the inferred change: that
-    day's agent time rests on inference, so the day is not complete. -#}
+    day's agent time rests on inference, so the day is not complete.
+    And the answered, identified calls of the day taken for first-contact resolutions while
+    their repeat window (fct_calls.repeat_contact_days after the call) reaches a day the
+    source did not deliver: whether the caller called again then cannot be known, so the
+    day's repeat rate rests on a missing day and the day is not complete. -#}
 with
 
 file_days as (
@@ -121,6 +125,32 @@ marked as (
 
 ),
 
+-- answered identified calls not found repeated whose repeat window reaches an uncovered day
+repeat_unknown as (
+
+    select
+        calls.source_system as source,
+        calls.entered_date as report_date,
+        count(*) as calls_repeat_unknown
+    from {{ ref('fct_calls') }} as calls
+    where
+        calls.is_offered
+        and calls.is_line_answered
+        and calls.caller_key is not null
+        and not calls.is_repeat_contact
+        and calls.repeat_contact_days is not null
+        and exists (
+            select 1 from marked
+            where
+                marked.source = calls.source_system
+                and marked.files = 0
+                and marked.report_date >= calls.entered_date
+                and marked.report_date <= cast(calls.entered_at_local + to_days(calls.repeat_contact_days) as date)
+        )
+    group by all
+
+),
+
 final as (
 
     select
@@ -135,15 +165,21 @@ final as (
         marked.rows_rejected,
         marked.late_files,
         marked.files > 0 as is_covered,
-        marked.files > 0 and marked.rows_rejected = 0 and inferred_sessions.report_date is null as is_complete,
+        marked.files > 0
+        and marked.rows_rejected = 0
+        and inferred_sessions.report_date is null
+        and repeat_unknown.report_date is null as is_complete,
         coalesce(unended_calls.calls_pending, 0) as calls_pending,
         coalesce(unended_calls.calls_lost_record, 0) as calls_lost_record,
-        coalesce(inferred_sessions.agent_sessions_inferred, 0) as agent_sessions_inferred
+        coalesce(inferred_sessions.agent_sessions_inferred, 0) as agent_sessions_inferred,
+        coalesce(repeat_unknown.calls_repeat_unknown, 0) as calls_repeat_unknown
     from marked
     left join unended_calls
         on marked.source = unended_calls.source and marked.report_date = unended_calls.report_date
     left join inferred_sessions
         on marked.source = inferred_sessions.source and marked.report_date = inferred_sessions.report_date
+    left join repeat_unknown
+        on marked.source = repeat_unknown.source and marked.report_date = repeat_unknown.report_date
 
 )
 
