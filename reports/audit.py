@@ -10,7 +10,7 @@ fingerprints that let anyone rebuild the same figures.
 It reads only SLA marts (``sla_compliance_monthly``, ``sla_compliance_daily``,
 ``sla_compliance_interval``, ``fct_sla_units``, ``dim_contract_versions``, ``dim_outages``,
 ``sla_input_files``, ``data_quality_files``, ``data_quality_daily``; columns documented in
-``dbt_project/models/marts/_marts.yml``) in schema ``main``, so ``con`` may be the warehouse
+``dbt_project/models/marts/<area>/<model>.yml``) in schema ``main``, so ``con`` may be the warehouse
 or the serving copy.
 
 Fingerprints (see ``reports.fingerprint`` for the exact byte layout):

@@ -5,7 +5,7 @@ Three parts, each a SHA-256 in hex, and one overall value:
 - **inputs fingerprint**: SHA-256 over the lines ``"source\\tfile_path\\tsha256\\n"`` of the
   landing files behind the month's figures and its certifiability, sorted as strings and
   concatenated, each file once. They are the ``sla_input_files`` rows of the month (and line,
-  or of every line), which name a file for one of three roles (``_marts.yml`` documents each):
+  or of every line), which name a file for one of three roles (``sla_input_files.yml`` documents each):
   *unit*, it holds a row a unit of the month (or a queued call, for the lost-record share)
   was computed from (a call's ENTERQUEUE, CONNECT and ending event, wherever the rotation put
   them; a case; a post and the brand's replies to it; the agent events behind a staffed
