@@ -1,19 +1,29 @@
 """The published, read-only serving copy of the marts."""
 
 
+import json
 import subprocess
+from pathlib import Path
 
 from dagster import AssetKey, MaterializeResult, MetadataValue, asset
 
+from assets.dbt import manifest_path
 from assets.resources import WarehouseResource
 from ingestion import settings
 from ingestion.publish import publish
 
-MARTS = ["dim_lines", "fct_calls", "fct_agent_sessions", "fct_agent_intervals", "fct_cases",
-         "fct_social_interactions", "kpi_line_interval", "kpi_line_daily", "kpi_line_monthly",
-         "kpi_social_tier_daily", "staffing_interval", "fct_sla_units", "sla_compliance_interval",
-         "sla_compliance_daily", "sla_compliance_monthly", "dim_contract_terms", "dim_contract_versions",
-         "dim_outages", "data_quality_files", "data_quality_daily", "sla_input_files"]
+# dbt_project.yml tags the marts folders with it; the serving copy holds those models only
+PUBLISHED_TAG = "published"
+
+
+def published_marts(manifest: Path) -> list[str]:
+    """The models dbt tags as published, read from its manifest: what the serving copy holds
+    and waits for."""
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
+    return sorted(n["name"] for n in nodes if n["resource_type"] == "model" and PUBLISHED_TAG in n["tags"])
+
+
+MARTS = published_marts(manifest_path())
 
 
 def code_version() -> str:
@@ -35,7 +45,7 @@ def code_version() -> str:
 def serving_database(warehouse: WarehouseResource) -> MaterializeResult:
     """Copy the marts (schema main, no raw personal data) into a new DuckDB file and swap it
     in for SLA_SERVING_DB atomically; dashboards and analysts read only this copy."""
-    result = publish(warehouse.db_path(), settings.serving_db(), code_version())
+    result = publish(warehouse.db_path(), settings.serving_db(), code_version(), MARTS)
     return MaterializeResult(
         metadata={
             "path": result["path"],

@@ -19,14 +19,15 @@ import duckdb
 PUBLISHED_SCHEMA = "main"
 
 
-def publish(warehouse: Path, serving: Path, code_version: str = "") -> dict:
+def publish(warehouse: Path, serving: Path, code_version: str = "", marts: list[str] | None = None) -> dict:
+    """Copy `marts` (every table of the published schema when None) into a fresh serving copy."""
     serving.parent.mkdir(parents=True, exist_ok=True)
     tmp = serving.with_name(f".{serving.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:
         con.execute("attach ? as wh (read_only)", [str(warehouse)])
-        tables = [
+        tables = marts if marts is not None else [
             row[0]
             for row in con.execute(
                 "select table_name from duckdb_tables() where database_name = 'wh' "

@@ -1,11 +1,13 @@
-{#- Service-level denominator for the contract's variant (DESIGN.md §5); `c` is a relation
-    alias with offered / answered / abandoned / short_abandoned counts. -#}
-{% macro service_level_denominator(c, variant_column) -%}
-    case {{ variant_column }}
-        when 'offered' then {{ c }}.offered
-        when 'answered' then {{ c }}.answered
-        when 'answered_plus_abandoned' then {{ c }}.answered + {{ c }}.abandoned - {{ c }}.short_abandoned
-        else {{ c }}.offered - {{ c }}.short_abandoned
+{#- Service-level denominator for the contract's variant (DESIGN.md §5): the one definition
+    for the KPI marts (counts of a period) and fct_sla_units (0/1 flags of one call), so
+    `offered`, `answered`, `abandoned` and `short_abandoned` are SQL expressions of either
+    (a short abandon is also an abandon). -#}
+{% macro service_level_denominator(variant, offered, answered, abandoned, short_abandoned) -%}
+    case {{ variant }}
+        when 'offered' then {{ offered }}
+        when 'answered' then {{ answered }}
+        when 'answered_plus_abandoned' then {{ answered }} + {{ abandoned }} - {{ short_abandoned }}
+        else {{ offered }} - {{ short_abandoned }}
     end
 {%- endmacro %}
 
@@ -14,6 +16,9 @@
     ratio (DESIGN.md §5), numerators and denominators kept beside each ratio so periods can
     be added up. `period_seconds` is the length of the period (for positions staffed). -#}
 {% macro kpi_columns(c, l, period_seconds) -%}
+        {%- set sl_denominator = service_level_denominator(
+            l ~ '.service_level_denominator', c ~ '.offered', c ~ '.answered', c ~ '.abandoned', c ~ '.short_abandoned'
+        ) %}
         {{ c }}.offered,
         {{ c }}.answered,
         {{ c }}.abandoned,
@@ -23,9 +28,9 @@
         {{ c }}.pending_calls,
         {{ c }}.lost_records,
         {{ c }}.answered_within_threshold,
-        {{ service_level_denominator(c, l ~ '.service_level_denominator') }} as service_level_denominator_calls,
+        {{ sl_denominator }} as service_level_denominator_calls,
         {{ c }}.answered_within_threshold
-        / nullif({{ service_level_denominator(c, l ~ '.service_level_denominator') }}, 0) as service_level,
+        / nullif({{ sl_denominator }}, 0) as service_level,
         {{ l }}.service_level_seconds,
         {{ l }}.service_level_target,
         {{ c }}.total_answer_wait_seconds,

@@ -1,3 +1,15 @@
+{#- The columns of the contract term a unit of fct_sla_units counts for, from `terms`
+    (int_sla_terms_monthly joined on the unit's line and month): every kind of unit carries
+    the same ones. -#}
+{% macro sla_term_columns(terms) -%}
+        {{ terms }}.line_code,
+        {{ terms }}.term_code,
+        {{ terms }}.metric,
+        {{ terms }}.report_month,
+        {{ terms }}.outage_exclusion,
+        {{ terms }}.target
+{%- endmacro %}
+
 {#- The figures of a contract term from its summed numerator and denominator. Shares and
     averages are ratios of sums, never averages of ratios. -#}
 

@@ -72,12 +72,7 @@ measurement as (
 call_units as (
 
     select
-        terms.line_code,
-        terms.term_code,
-        terms.metric,
-        terms.report_month,
-        terms.outage_exclusion,
-        terms.target,
+        {{ sla_term_columns('terms') }},
         calls.entered_date as report_date,
         calls.entered_interval_start as interval_start,
         'call' as unit_kind,
@@ -93,16 +88,10 @@ call_units as (
         end::double as numerator,
         case terms.metric
             when 'service_level'
-                then
-                    case terms.denominator_variant
-                        when 'offered' then 1
-                        when 'answered' then calls.is_line_answered::int
-                        when 'answered_plus_abandoned'
-                            then (
-                                calls.is_line_answered or (calls.is_line_abandoned and not calls.is_line_short_abandon)
-                            )::int
-                        else (not calls.is_line_short_abandon)::int
-                    end
+                then {{ service_level_denominator(
+                    'terms.denominator_variant', '1', 'calls.is_line_answered::int',
+                    'calls.is_line_abandoned::int', 'calls.is_line_short_abandon::int'
+                ) }}
             when 'abandon_rate' then (not calls.is_line_short_abandon)::int
             when 'average_speed_of_answer' then calls.is_line_answered::int
             when 'contact_rate' then 1
@@ -148,12 +137,7 @@ case_ends as (
 resolution_units as (
 
     select
-        terms.line_code,
-        terms.term_code,
-        terms.metric,
-        terms.report_month,
-        terms.outage_exclusion,
-        terms.target,
+        {{ sla_term_columns('terms') }},
         case_ends.counted_at_local::date as report_date,
         {{ interval_start('case_ends.counted_at_local') }} as interval_start,
         'case' as unit_kind,
@@ -198,12 +182,7 @@ resolution_units as (
 response_units as (
 
     select
-        terms.line_code,
-        terms.term_code,
-        terms.metric,
-        terms.report_month,
-        terms.outage_exclusion,
-        terms.target,
+        {{ sla_term_columns('terms') }},
         case_ends.created_date as report_date,
         case_ends.created_interval_start as interval_start,
         'case' as unit_kind,
@@ -230,12 +209,7 @@ response_units as (
 social_units as (
 
     select
-        terms.line_code,
-        terms.term_code,
-        terms.metric,
-        terms.report_month,
-        terms.outage_exclusion,
-        terms.target,
+        {{ sla_term_columns('terms') }},
         social.created_date as report_date,
         social.created_interval_start as interval_start,
         'interaction' as unit_kind,
@@ -272,12 +246,7 @@ social_units as (
 interval_units as (
 
     select
-        terms.line_code,
-        terms.term_code,
-        terms.metric,
-        terms.report_month,
-        terms.outage_exclusion,
-        terms.target,
+        {{ sla_term_columns('terms') }},
         staffing.report_date,
         staffing.interval_start,
         'interval' as unit_kind,
