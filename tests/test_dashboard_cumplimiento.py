@@ -16,7 +16,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from dashboards import charts, tables
 from dashboards.app_pages import cumplimiento_queries as queries

@@ -3,12 +3,8 @@ the per-tier table."""
 
 import datetime as dt
 import math
-import sys
-from pathlib import Path
 
 import pandas as pd
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboards import tables
 from dashboards.cards import kpi_cards

@@ -16,7 +16,6 @@ import base64
 import datetime as dt
 import json
 import re
-import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,6 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from dashboards.app_pages import cumplimiento_queries as sla_queries
 from dashboards.app_pages import resumen_queries as queries

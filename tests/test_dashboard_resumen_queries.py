@@ -2,15 +2,12 @@
 
 import datetime as dt
 import os
-import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 import streamlit as st
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboards.app_pages import resumen_queries as queries
 from dashboards.serving import ServingUnavailable

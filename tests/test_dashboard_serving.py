@@ -2,15 +2,12 @@
 BaseConnection, read-only, whose one cached query is keyed on the file's identity."""
 
 import os
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 import streamlit as st
 from streamlit.connections import BaseConnection
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboards import serving as serving_module
 from dashboards.serving import ServingConnection, ServingUnavailable, serving
