@@ -63,7 +63,7 @@ serve: install
 	@echo "    Dagster UI:  in another terminal, 'make dagster-ui', then http://localhost:3000"
 	@echo "    Analysts:    duckdb $(SLA_SERVING_DB)   (read-only copy; see README)"
 	@echo ""
-	@$(BIN)/streamlit run dashboards/app.py --server.port $(PORT)
+	@$(BIN)/python -m streamlit run dashboards/app.py --server.port $(PORT)
 
 run: demo-data build serve
 

@@ -1,13 +1,9 @@
-"""Entry point: `streamlit run dashboards/app.py`."""
+"""Entry point: `python -m streamlit run dashboards/app.py` from the project root (`make serve`).
 
-import sys
-from pathlib import Path
-
-# `streamlit run` puts only this folder on sys.path; the pages import
-# `dashboards.*` and `ingestion.settings` from the project root.
-_ROOT = str(Path(__file__).resolve().parent.parent)
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
+The pages import `dashboards.*`, `presentation.*` and `ingestion.settings` as the installed
+project: `python -m` puts the current checkout first on sys.path, and the editable install
+finds it from anywhere else.
+"""
 
 import streamlit as st
 

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dashboards.formatting import (
+from dashboards.families import DEFAULT_DIRECTION
+from presentation.es_ar import (
     fmt_date,
     fmt_int,
     fmt_minutes,
@@ -23,8 +24,6 @@ from dashboards.formatting import (
 )
 
 GOOD, BAD = "green", "red"
-# Lines whose direction is unknown (older serving copies carried only calls).
-DEFAULT_DIRECTION = "inbound"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboards.formatting import (
+from presentation.es_ar import (
     fmt_int,
     fmt_pct_target,
     fmt_term_target,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboards.formatting import (
+from presentation.es_ar import (
     MISSING,
     UNIT_STATES,
     exact,

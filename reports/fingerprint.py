@@ -48,9 +48,8 @@ CODE_GLOBS = (
     "staffing/**/*.py",
     "reports/**/*.py",
     "reports/templates/*",
-    # the report formats its figures with the dashboard's es-AR primitives (reports/formatting.py)
-    "dashboards/__init__.py",
-    "dashboards/formatting.py",
+    # the report formats its figures with the shared es-AR primitives (reports/formatting.py)
+    "presentation/**/*.py",
     # column mappings decide outcomes (answered, retained...); the lock pins `holidays`,
     # whose calendar decides business hours
     "config/crm_mappings/*.yml",

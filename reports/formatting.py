@@ -7,9 +7,9 @@ import datetime as dt
 import math
 from typing import Any
 
-# The es-AR number primitives are the dashboard's, so the page and the report never
-# render one figure two ways.
-from dashboards.formatting import (
+# The es-AR number primitives are shared with the dashboards, so the page and the report
+# never render one figure two ways.
+from presentation.es_ar import (
     MISSING,
     fmt_int,
     fmt_number,

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from dashboards.formatting import UNIT_STATES
+from presentation.es_ar import UNIT_STATES
 from reports import fingerprint as fp
 from reports import formatting as f
 from reports.audit import (

@@ -613,5 +613,5 @@ def test_the_code_fingerprint_covers_every_project_module_the_report_runs():
     root = settings.PROJECT_ROOT.resolve()
     project = {Path(f).resolve().relative_to(root).as_posix() for f in loaded
                if f and Path(f).resolve().is_relative_to(root) and ".venv" not in Path(f).parts}
-    assert "dashboards/formatting.py" in project
+    assert "presentation/es_ar.py" in project
     assert project <= {path for path, _ in code_files(settings.PROJECT_ROOT)}

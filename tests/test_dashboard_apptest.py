@@ -2,7 +2,6 @@
 
 import base64
 import json
-import sys
 from pathlib import Path
 
 import duckdb
@@ -12,7 +11,6 @@ from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from tests import dashboard_fixtures as fx
 

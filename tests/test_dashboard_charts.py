@@ -1,13 +1,9 @@
 """The interval chart: bars are the counts, SL is in percent on y2, target dashed."""
 
 import math
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboards.charts import (
     backlog_age_chart,

@@ -16,9 +16,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from dashboards import charts, formatting, queries, tables
+from dashboards import charts, tables
+from dashboards.app_pages import cumplimiento_queries as queries
+from presentation import es_ar
 from tests import dashboard_fixtures as fx
 from tests import sla_dashboard_fixtures as sfx
 
@@ -507,36 +508,36 @@ def test_default_month_is_the_latest_all_certifiable_month():
     ],
 )
 def test_term_target(target, comparison, unit, text):
-    assert formatting.fmt_term_target(target, comparison, unit) == text
+    assert es_ar.fmt_term_target(target, comparison, unit) == text
 
 
 def test_term_values_margins_and_status():
-    assert formatting.fmt_term_value(0.805, "share") == "80,5 %"
-    assert formatting.fmt_term_value(33.75, "seconds") == "33,8 s"
-    assert formatting.fmt_term_value(1234.5, None) == "1.234,5"
-    assert formatting.fmt_term_value(float("nan"), "share") == "—"
-    assert formatting.fmt_term_margin(0.02, "share") == "+2,0 pp"
-    assert formatting.fmt_term_margin(-3.0, "seconds") == "-3,0 s"
-    assert formatting.fmt_term_margin(None, "seconds") == "—"
-    assert formatting.fmt_compliance(True) == "Cumple"
-    assert formatting.fmt_compliance(False) == "No cumple"
-    assert formatting.fmt_compliance(pd.NA) == "Sin volumen"
+    assert es_ar.fmt_term_value(0.805, "share") == "80,5 %"
+    assert es_ar.fmt_term_value(33.75, "seconds") == "33,8 s"
+    assert es_ar.fmt_term_value(1234.5, None) == "1.234,5"
+    assert es_ar.fmt_term_value(float("nan"), "share") == "—"
+    assert es_ar.fmt_term_margin(0.02, "share") == "+2,0 pp"
+    assert es_ar.fmt_term_margin(-3.0, "seconds") == "-3,0 s"
+    assert es_ar.fmt_term_margin(None, "seconds") == "—"
+    assert es_ar.fmt_compliance(True) == "Cumple"
+    assert es_ar.fmt_compliance(False) == "No cumple"
+    assert es_ar.fmt_compliance(pd.NA) == "Sin volumen"
     # nothing measured because every unit is still pending, not for want of volume
-    assert formatting.fmt_compliance(None, 3) == "Pendiente"
-    assert formatting.fmt_compliance(None, 0) == "Sin volumen"
-    assert formatting.fmt_compliance(False, 3) == "No cumple"
-    assert formatting.fmt_pending(1) == " · 1 pendiente"
-    assert formatting.fmt_pending(1234) == " · 1.234 pendientes"
-    assert formatting.fmt_pending(0) == formatting.fmt_pending(None) == ""
-    assert formatting.fmt_percent_value(3.5) == "3,5 %"
-    assert formatting.fmt_percent_value(5.000000000000004) == "5,0 %"
-    assert formatting.fmt_decimal(1200.0) == "1.200"
-    assert formatting.fmt_decimal(12.5) == "12,5"
-    assert formatting.fmt_month(dt.date(2025, 9, 1)) == "septiembre 2025"
-    assert formatting.fmt_datetime(pd.Timestamp("2025-10-02 09:31:05")) == "02/10/2025 09:31:05"
-    assert formatting.fmt_iso_dates("2025-11-01, 2025-11-02") == "01/11/2025, 02/11/2025"
-    assert formatting.fmt_iso_dates("") == formatting.fmt_iso_dates(None) == ""
-    assert formatting.fmt_iso_dates("2025-11-01,ayer") == "01/11/2025, ayer"
+    assert es_ar.fmt_compliance(None, 3) == "Pendiente"
+    assert es_ar.fmt_compliance(None, 0) == "Sin volumen"
+    assert es_ar.fmt_compliance(False, 3) == "No cumple"
+    assert es_ar.fmt_pending(1) == " · 1 pendiente"
+    assert es_ar.fmt_pending(1234) == " · 1.234 pendientes"
+    assert es_ar.fmt_pending(0) == es_ar.fmt_pending(None) == ""
+    assert es_ar.fmt_percent_value(3.5) == "3,5 %"
+    assert es_ar.fmt_percent_value(5.000000000000004) == "5,0 %"
+    assert es_ar.fmt_decimal(1200.0) == "1.200"
+    assert es_ar.fmt_decimal(12.5) == "12,5"
+    assert es_ar.fmt_month(dt.date(2025, 9, 1)) == "septiembre 2025"
+    assert es_ar.fmt_datetime(pd.Timestamp("2025-10-02 09:31:05")) == "02/10/2025 09:31:05"
+    assert es_ar.fmt_iso_dates("2025-11-01, 2025-11-02") == "01/11/2025, 02/11/2025"
+    assert es_ar.fmt_iso_dates("") == es_ar.fmt_iso_dates(None) == ""
+    assert es_ar.fmt_iso_dates("2025-11-01,ayer") == "01/11/2025, ayer"
 
 
 def test_terms_table_from_the_mart_rows():

@@ -3,16 +3,13 @@ the per-tier table."""
 
 import datetime as dt
 import math
-import sys
-from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from dashboards import tables
 from dashboards.cards import kpi_cards
-from dashboards.formatting import (
+from dashboards.tables import social_tier_table
+from presentation.es_ar import (
     fmt_decimal,
     fmt_int,
     fmt_minutes,
@@ -23,7 +20,6 @@ from dashboards.formatting import (
     fmt_signed_pp,
     fmt_signed_seconds,
 )
-from dashboards.tables import social_tier_table
 
 
 def test_spanish_number_formats():

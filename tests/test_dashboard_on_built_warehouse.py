@@ -1,13 +1,13 @@
 """Every page of the dashboard on a serving copy built by the real pipeline.
 
 The other dashboard tests read hand-written serving copies (tests/dashboard_fixtures.py,
-tests/sla_dashboard_fixtures.py): a mart column renamed in dbt, or misspelt in
-dashboards/queries.py, would show "—" there while they pass (queries.py reads a column an
-older copy lacks as NULL). Here four simulated days with every source (30/10 to 02/11/2025,
+tests/sla_dashboard_fixtures.py): a mart column renamed in dbt, or misspelt in a page's
+queries (dashboards/app_pages/*_queries.py), would show "—" there while they pass (the
+serving connection reads a column an older copy lacks as NULL). Here four simulated days with every source (30/10 to 02/11/2025,
 a declared outage on 31/10 and one on 02/11) go through the loaders, dbt build and the
 publication, and the figures each page shows are compared with the marts' own values, read
 here with duckdb and formatted here as es-AR (half away from zero), never through
-dashboards/formatting.py. A few figures are also pinned as hand-checked literals.
+presentation/es_ar.py. A few figures are also pinned as hand-checked literals.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-import sys
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,9 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from dashboards import queries
+from dashboards.app_pages import cumplimiento_queries as sla_queries
+from dashboards.app_pages import resumen_queries as queries
 from ingestion import settings
 from ingestion.publish import publish
 from tests.conftest import build_warehouse
@@ -270,7 +270,7 @@ def _lines(serving: Path) -> dict[str, dict[str, Any]]:
 
 
 def test_every_column_the_dashboard_reads_is_in_the_built_serving_copy(serving):
-    """queries.py reads a missing column as NULL (for older copies): on a copy built from
+    """The serving connection reads a missing column as NULL (for older copies): on a copy built from
     today's models none may be missing, or the page shows "—" for a value the mart has."""
     schema: dict[str, set[str]] = {}
     for row in _mart(serving, "select table_name, column_name from information_schema.columns "
@@ -282,18 +282,22 @@ def test_every_column_the_dashboard_reads_is_in_the_built_serving_copy(serving):
         "dim_lines": {*queries.LINE_TARGET_COLUMNS, "direction", "line_name"},
         "kpi_line_interval": set(queries.INTERVAL_COLUMNS),
         queries.TIER_TABLE: set(queries.TIER_COLUMNS),
-        queries.SLA_MONTHLY: set(queries.SLA_MONTHLY_COLUMNS),
-        queries.SLA_DAILY: set(queries.SLA_PERIOD_COLUMNS),
-        queries.SLA_INTERVAL: set(queries.SLA_PERIOD_COLUMNS),
-        queries.SLA_UNITS: set(queries.SLA_UNIT_COLUMNS),
-        **{table: {key, *cols} for table, key, cols in queries.SLA_UNIT_DETAILS.values()},
+        sla_queries.SLA_MONTHLY: set(sla_queries.SLA_MONTHLY_COLUMNS),
+        sla_queries.SLA_DAILY: set(sla_queries.SLA_PERIOD_COLUMNS),
+        sla_queries.SLA_INTERVAL: set(sla_queries.SLA_PERIOD_COLUMNS),
+        sla_queries.SLA_UNITS: set(sla_queries.SLA_UNIT_COLUMNS),
+        **{table: {key, *cols} for table, key, cols in sla_queries.SLA_UNIT_DETAILS.values()},
     }
     missing = {t: sorted(cols - schema.get(t, set())) for t, cols in wanted.items()}
     assert {t: c for t, c in missing.items() if c} == {}
 
 
 def test_the_app_has_the_pages_this_test_opens():
-    assert {p.name for p in (ROOT / "dashboards" / "app_pages").glob("*.py")} == PAGES
+    assert set(re.findall(r'st\.Page\(\s*"app_pages/(\w+\.py)"', APP.read_text())) == PAGES
+    # beside each page only its queries: a page file the navigation missed would show here
+    queries_modules = {page.replace(".py", "_queries.py") for page in PAGES}
+    files = {p.name for p in (ROOT / "dashboards" / "app_pages").glob("*.py")}
+    assert files == PAGES | queries_modules | {"__init__.py"}
 
 
 # ---------------------------------------------------------------- Resumen
@@ -703,10 +707,10 @@ def test_drill_down_of_an_inbound_line_to_its_calls(serving):
     intervals = _check_intervals(at, serving, OCTOBER_DAY, "helpdesk", "service_level", "share")
     # the whole day, then one interval of the outage (14:10-18:55)
     units = _units(serving, "helpdesk", "service_level", OCTOBER_DAY, "call")
-    assert len(units) > queries.SLA_UNIT_LIMIT
+    assert len(units) > sla_queries.SLA_UNIT_LIMIT
     shown = _table(at, "Numerador")
-    assert _rows(shown) == [_call_row(u) for u in units[: queries.SLA_UNIT_LIMIT]]
-    assert (f"Se muestran las primeras {queries.SLA_UNIT_LIMIT} de {_es(len(units))} unidades."
+    assert _rows(shown) == [_call_row(u) for u in units[: sla_queries.SLA_UNIT_LIMIT]]
+    assert (f"Se muestran las primeras {sla_queries.SLA_UNIT_LIMIT} de {_es(len(units))} unidades."
             in _captions(at))
     start = dt.datetime(2025, 10, 31, 15, 0)
     (p,) = [p for p in intervals if p["interval_start"] == start]

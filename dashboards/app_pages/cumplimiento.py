@@ -15,8 +15,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, queries, tables
-from dashboards.formatting import (
+from dashboards import charts, tables
+from dashboards.app_pages import cumplimiento_queries as queries
+from dashboards.serving import ServingConnection, ServingUnavailable, serving
+from presentation.es_ar import (
     MISSING,
     NO_VOLUME,
     NOT_MET,
@@ -55,7 +57,7 @@ PLOTLY_CONFIG = {"displaylogo": False}
 
 def _no_data(reason: str) -> None:
     st.info(NO_DATA, icon=":material/database_off:")
-    st.caption(f"Base consultada: `{queries.serving_db()}` ({reason}).")
+    st.caption(f"Base consultada: `{serving().database}` ({reason}).")
 
 
 def _first_missed(is_met: pd.Series) -> int:
@@ -207,6 +209,7 @@ def _period_label(value: Any, unit: str | None, is_met: Any, pending: Any) -> st
 
 
 def _drill_down(
+    conn: ServingConnection,
     terms: pd.DataFrame, month: dt.date, line_code: str | None, available: set[str]
 ) -> None:
     st.subheader("Detalle de un término")
@@ -225,7 +228,7 @@ def _drill_down(
     if queries.SLA_DAILY not in available:
         st.caption(f"La base publicada todavía no tiene `{queries.SLA_DAILY}`.")
         return
-    daily = queries.sla_daily(month, code, term_code)
+    daily = queries.sla_daily(conn, month, code, term_code)
     if daily.empty:
         st.caption(f"Sin días con volumen en {fmt_month(month)} para este término.")
         return
@@ -264,18 +267,20 @@ def _drill_down(
         format_func=lambda d: f"{fmt_long_date(d)} · {by_day[d]}",
         key=f"sla_day_{month}_{term_key}",
     )
-    interval = _intervals(day, term, available)
-    _units(term, day, interval, available)
+    interval = _intervals(conn, day, term, available)
+    _units(conn, term, day, interval, available)
 
 
-def _intervals(day: dt.date, term: dict[str, Any], available: set[str]) -> dt.datetime | None:
+def _intervals(
+    conn: ServingConnection, day: dt.date, term: dict[str, Any], available: set[str]
+) -> dt.datetime | None:
     """The day's intervals of the term as chart and table; returns the interval
     picked for the units (None: the whole day)."""
     st.markdown(f"**Intervalos del {fmt_long_date(day)}**")
     if queries.SLA_INTERVAL not in available:
         st.caption(f"La base publicada todavía no tiene `{queries.SLA_INTERVAL}`.")
         return None
-    intervals = queries.sla_intervals(day, term["line_code"], term["term_code"])
+    intervals = queries.sla_intervals(conn, day, term["line_code"], term["term_code"])
     if intervals.empty:
         st.caption("Sin intervalos con volumen ese día.")
         return None
@@ -313,6 +318,7 @@ def _intervals(day: dt.date, term: dict[str, Any], available: set[str]) -> dt.da
 
 
 def _units(
+    conn: ServingConnection,
     term: dict[str, Any],
     day: dt.date,
     interval: dt.datetime | None,
@@ -324,7 +330,7 @@ def _units(
         st.caption(f"La base publicada todavía no tiene `{queries.SLA_UNITS}`.")
         return
     limit = queries.SLA_UNIT_LIMIT
-    units, total = queries.sla_units(term["line_code"], term["term_code"], day, interval, limit)
+    units, total = queries.sla_units(conn, term["line_code"], term["term_code"], day, interval, limit)
     if not total:
         st.caption("Sin unidades registradas para esta selección.")
         return
@@ -349,12 +355,14 @@ def _units(
 # ---------------------------------------------------------------- audit report
 
 
-def _prepare_report(build, month: dt.date, line_code: str | None) -> dict[str, Any]:
+def _prepare_report(
+    conn: ServingConnection, build, month: dt.date, line_code: str | None
+) -> dict[str, Any]:
     """Build the report and all its files while the connection is open; a
     format that fails leaves an error message instead of its bytes."""
     files: dict[str, bytes] = {}
     errors: dict[str, str] = {}
-    with queries.serving_connection() as con:
+    with conn.read_only() as con:
         report = build(con, month, line_code)
         getters = {
             "html": lambda: report.html.encode("utf-8"),
@@ -371,7 +379,7 @@ def _prepare_report(build, month: dt.date, line_code: str | None) -> dict[str, A
     return {"files": files, "errors": errors, "fingerprint": fingerprint}
 
 
-def _audit_report(month: dt.date, line_code: str | None) -> None:
+def _audit_report(conn: ServingConnection, month: dt.date, line_code: str | None) -> None:
     st.subheader("Informe de auditoría")
     try:
         # Lazy: the report module is optional and heavier than the page.
@@ -381,7 +389,7 @@ def _audit_report(month: dt.date, line_code: str | None) -> None:
         st.caption(f"No se pudo importar `reports.audit`: {exc}.")
         return
     scope = ALL_LINES.lower() if line_code is None else f"la línea `{line_code}`"
-    key = (month, line_code, queries.serving_version())
+    key = (month, line_code, str(conn.database), conn.identity())
     if st.button(
         "Preparar informe",
         icon=":material/description:",
@@ -391,8 +399,8 @@ def _audit_report(month: dt.date, line_code: str | None) -> None:
     ):
         with st.spinner("Preparando el informe…"):
             try:
-                prepared = _prepare_report(build_audit_report, month, line_code)
-            except queries.ServingUnavailable:
+                prepared = _prepare_report(conn, build_audit_report, month, line_code)
+            except ServingUnavailable:
                 raise
             except Exception as exc:  # shown, not a crashed page
                 prepared = {"error": f"{type(exc).__name__}: {exc}"}
@@ -425,18 +433,18 @@ def _audit_report(month: dt.date, line_code: str | None) -> None:
 # ---------------------------------------------------------------- page
 
 
-def render() -> None:
-    available = queries.sla_tables()
+def render(conn: ServingConnection) -> None:
+    available = queries.sla_tables(conn)
     if queries.SLA_MONTHLY not in available:
         st.info(NOT_BUILT, icon=":material/construction:")
-        st.caption(f"Base consultada: `{queries.serving_db()}` (falta {queries.SLA_MONTHLY}).")
+        st.caption(f"Base consultada: `{conn.database}` (falta {queries.SLA_MONTHLY}).")
         return
-    months = queries.sla_months()
+    months = queries.sla_months(conn)
     if not months:
         st.info(NO_MONTHS, icon=":material/database_off:")
         return
-    month, line_code = _pickers(months, queries.sla_lines())
-    terms = queries.sla_terms(month)
+    month, line_code = _pickers(months, queries.sla_lines(conn))
+    terms = queries.sla_terms(conn, month)
     if line_code is not None:
         terms = terms[terms["line_code"] == line_code].reset_index(drop=True)
     if terms.empty:
@@ -445,13 +453,13 @@ def render() -> None:
     for _, rows in terms.groupby("line_code", sort=False):
         _line_header(rows, month)
     _terms_table(terms, month, line_code)
-    _drill_down(terms, month, line_code, available)
-    _audit_report(month, line_code)
+    _drill_down(conn, terms, month, line_code, available)
+    _audit_report(conn, month, line_code)
 
 
 st.title("Cumplimiento SLA")
 try:
-    render()
-except queries.ServingUnavailable as exc:
+    render(serving())
+except ServingUnavailable as exc:
     # Also covers a publication that replaces the file mid-render.
     _no_data(str(exc))

@@ -11,10 +11,12 @@ from typing import Any
 
 import streamlit as st
 
-from dashboards import charts, queries
+from dashboards import charts
+from dashboards.app_pages import resumen_queries as queries
 from dashboards.cards import Card, kpi_cards, period_target
-from dashboards.formatting import fmt_date, fmt_long_date, is_missing
+from dashboards.serving import ServingConnection, ServingUnavailable, serving
 from dashboards.tables import social_tier_table
+from presentation.es_ar import fmt_date, fmt_long_date, is_missing
 
 NO_DATA = "Todavía no hay datos publicados: ejecute `make build`."
 FAMILY_CAPTIONS = {
@@ -27,7 +29,7 @@ FAMILY_CAPTIONS = {
 
 def _no_data(reason: str) -> None:
     st.info(NO_DATA, icon=":material/database_off:")
-    st.caption(f"Base consultada: `{queries.serving_db()}` ({reason}).")
+    st.caption(f"Base consultada: `{serving().database}` ({reason}).")
 
 
 def _pick_day(bounds: dict[str, dt.date | None]) -> dt.date:
@@ -47,12 +49,12 @@ def _pick_day(bounds: dict[str, dt.date | None]) -> dt.date:
     return day or default_day
 
 
-def _freshness(bounds: dict[str, dt.date | None]) -> str:
+def _freshness(conn: ServingConnection, bounds: dict[str, dt.date | None]) -> str:
     text = f"Datos hasta el {fmt_date(bounds['last_date'])}"
     last_active = bounds["last_date_with_activity"]
     if last_active and last_active != bounds["last_date"]:
         text += f" (último día con actividad: {fmt_date(last_active)})"
-    published = queries.published_at()
+    published = queries.published_at(conn)
     if published:
         text += f" · publicado el {published} (hora de Buenos Aires)"
     return text + "."
@@ -155,9 +157,9 @@ def _line_block(
         )
 
 
-def render() -> None:
-    queries.check_available()
-    bounds = queries.date_bounds()
+def render(conn: ServingConnection) -> None:
+    queries.check_available(conn)
+    bounds = queries.date_bounds(conn)
     if bounds["last_date"] is None:
         _no_data("kpi_line_daily está vacía")
         return
@@ -168,23 +170,23 @@ def render() -> None:
         f"Se muestra el **{fmt_long_date(day)}** y el mes hasta ese día "
         f"(**{fmt_date(month_start)} – {fmt_date(day)}**)."
     )
-    st.caption(_freshness(bounds))
+    st.caption(_freshness(conn, bounds))
 
-    day_kpis = queries.period_kpis(day, day)
-    mtd_kpis = queries.period_kpis(month_start, day)
-    intervals = queries.interval_kpis(day)
-    tiers = queries.social_tiers(day)
+    day_kpis = queries.period_kpis(conn, day, day)
+    mtd_kpis = queries.period_kpis(conn, month_start, day)
+    intervals = queries.interval_kpis(conn, day)
+    tiers = queries.social_tiers(conn, day)
     if not day_kpis:
         st.warning(f"No hay registros para el {fmt_date(day)}.")
 
-    for line in queries.lines():
+    for line in queries.lines(conn):
         _line_block(line, day, day_kpis, mtd_kpis, intervals, tiers)
         st.divider()
 
 
 st.title("Resumen")
 try:
-    render()
-except queries.ServingUnavailable as exc:
+    render(serving())
+except ServingUnavailable as exc:
     # Also covers a publication that replaces the file mid-render.
     _no_data(str(exc))

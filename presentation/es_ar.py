@@ -1,4 +1,6 @@
-"""Spanish (Argentina) number and date formatting, independent of the OS locale."""
+"""Spanish (Argentina) number and date formatting, independent of the OS locale, and the
+Spanish wording of compliance states: one rendering of each figure for the dashboards and
+the audit report."""
 
 from __future__ import annotations
 
