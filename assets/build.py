@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 
 from dagster import DagsterInstance
 
+from contract import DEFAULT_TIME_ZONE, ConfigError, load_config
 from ingestion import settings
 from ingestion.landing import discover_queue_log_files, peek_time_range
 
-LOCAL = ZoneInfo("America/Argentina/Buenos_Aires")
+# the zone of the job's daily partitions (assets/raw.py)
+LOCAL = ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 def landing_days() -> tuple[str, str]:
@@ -35,8 +37,6 @@ def main(argv: list[str]) -> int:
     else:
         start, end = landing_days()
     # a malformed contract stops the build before any step, with just the file, key and fix
-    from ingestion.contract_config import ConfigError, load_config
-
     try:
         load_config(settings.config_path())
     except ConfigError as exc:

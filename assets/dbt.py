@@ -13,8 +13,8 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from contract import load_config
 from ingestion import settings
-from ingestion.contract_config import load_config
 
 DBT_PROJECT_DIR = settings.PROJECT_ROOT / "dbt_project"
 

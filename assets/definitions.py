@@ -22,10 +22,11 @@ from dagster import (  # noqa: E402
 
 from assets.dbt import dbt_resource, warehouse_dbt_models  # noqa: E402
 from assets.raw import SOURCE_ASSETS, contract_config, raw_asterisk_queue_log  # noqa: E402
-from assets.reports import TIMEZONE, previous_month_partition, sla_audit_report  # noqa: E402
+from assets.reports import previous_month_partition, sla_audit_report  # noqa: E402
 from assets.resources import WarehouseResource  # noqa: E402
 from assets.sensors import landing_sensor  # noqa: E402
 from assets.serving import serving_database  # noqa: E402
+from contract import DEFAULT_TIME_ZONE  # noqa: E402
 
 # DuckDB takes one writer: the whole graph runs in one process, step after step.
 warehouse_job = define_asset_job(
@@ -50,7 +51,7 @@ nightly_schedule = build_schedule_from_partitioned_job(
 
 
 
-@schedule(job=sla_audit_report_job, cron_schedule="0 8 2 * *", execution_timezone=TIMEZONE)
+@schedule(job=sla_audit_report_job, cron_schedule="0 8 2 * *", execution_timezone=DEFAULT_TIME_ZONE)
 def monthly_audit_report(context: ScheduleEvaluationContext) -> RunRequest:
     """On the 2nd at 08:00, after the nightly build has loaded the month's last day: the
     previous month's audit report."""

@@ -24,45 +24,37 @@ from checks.asset_checks import (
     files_balance,
     source_files_balance,
 )
+from contract import CONTRACT_TABLES, DEFAULT_TIME_ZONE, load_config, write_config_tables
 from ingestion import asterisk_cdr, call_detail, crm_cases, otrs, outages, settings, social_facebook, social_twitter
 from ingestion.catalog import ensure_all_raw_tables
-from ingestion.contract_config import load_config, write_config_tables
 from ingestion.landing import discover_queue_log_files, load_queue_logs, peek_time_range
 from ingestion.sources import Source, load_source
 
-TIMEZONE = "America/Argentina/Buenos_Aires"
-
+# Local days of the contract's default zone: partition keys are fixed when the definitions
+# load, before any contract file is read.
 daily_partitions = DailyPartitionsDefinition(
-    start_date="2012-01-01", timezone=TIMEZONE, end_offset=1
+    start_date="2012-01-01", timezone=DEFAULT_TIME_ZONE, end_offset=1
 )
+
+
+CONTRACT_KEYS = [AssetKey(["raw", table]) for table in CONTRACT_TABLES]
 
 
 @multi_asset(
-    specs=[
-        AssetSpec(AssetKey(["raw", "contract_lines"]), kinds={"python", "duckdb"},
-                  group_name="raw", description="Contract lines with KPI thresholds and targets."),
-        AssetSpec(AssetKey(["raw", "contract_queues"]), kinds={"python", "duckdb"},
-                  group_name="raw", description="Queue-to-line mapping."),
-        AssetSpec(AssetKey(["raw", "contract_mappings"]), kinds={"python", "duckdb"}, group_name="raw",
-                  description="CRM/OTRS queues, campaigns and social accounts of each line."),
-        AssetSpec(AssetKey(["raw", "contract_targets"]), kinds={"python", "duckdb"}, group_name="raw",
-                  description="Per-line numeric targets: motives, influence tiers, rates."),
-        AssetSpec(AssetKey(["raw", "business_calendar"]), kinds={"python", "duckdb"}, group_name="raw",
-                  description="Business window per line and day, Argentine national holidays closed."),
-    ],
+    specs=[AssetSpec(key, kinds={"python", "duckdb"}, group_name="raw", description=CONTRACT_TABLES[key.path[-1]])
+           for key in CONTRACT_KEYS],
 )
 def contract_config(context: AssetExecutionContext, warehouse: WarehouseResource):
-    """Validate the contract file (SLA_CONFIG) and write it as raw.contract_lines and
-    raw.contract_queues, so that SQL joins the same thresholds the documents state."""
+    """Validate the contract file (SLA_CONFIG) and write it as the raw.contract_* tables and
+    raw.business_calendar, so that SQL joins the same lines, terms and rules the documents state."""
     config = load_config(settings.config_path())
     with warehouse.connect() as con:
         # every source's raw tables exist before dbt reads them, files or not
         ensure_all_raw_tables(con)
         write_config_tables(con, config)
-    for key in (["raw", "contract_lines"], ["raw", "contract_queues"], ["raw", "contract_mappings"],
-                ["raw", "contract_targets"], ["raw", "business_calendar"]):
+    for key in CONTRACT_KEYS:
         yield MaterializeResult(
-            asset_key=AssetKey(key),
+            asset_key=key,
             metadata={
                 "config_file": str(config.path),
                 "contract_version": config.version,

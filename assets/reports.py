@@ -14,14 +14,13 @@ from dagster import (
 )
 
 from assets.resources import WarehouseResource
+from contract import DEFAULT_TIME_ZONE
 from ingestion import settings
 from reports.audit import report_summary, write_month_report
 
-TIMEZONE = "America/Argentina/Buenos_Aires"
-
 # The contract's first month (annex of 27 May 2013, first stage from June); the current month
 # is a partition too (end_offset=1), so a report of the month so far can be drafted.
-monthly_partitions = MonthlyPartitionsDefinition(start_date="2013-06-01", timezone=TIMEZONE, end_offset=1)
+monthly_partitions = MonthlyPartitionsDefinition(start_date="2013-06-01", timezone=DEFAULT_TIME_ZONE, end_offset=1)
 
 
 def previous_month_partition(day: dt.date) -> str:

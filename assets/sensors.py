@@ -9,13 +9,15 @@ from zoneinfo import ZoneInfo
 
 from dagster import RunRequest, SensorEvaluationContext, SkipReason, sensor
 
+from contract import DEFAULT_TIME_ZONE
 from ingestion import settings
 from ingestion.catalog import ALL_SOURCES
 from ingestion.landing import peek_time_range
 from ingestion.queue_log import is_queue_log_file
 from ingestion.sources import discover
 
-LOCAL = ZoneInfo("America/Argentina/Buenos_Aires")
+# the zone of the job's daily partitions (assets/raw.py)
+LOCAL = ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 def _local_day(ts) -> str:

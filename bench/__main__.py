@@ -30,7 +30,7 @@ STAGES = {
     "load": (
         "import duckdb, sys; from pathlib import Path; "
         "from ingestion.catalog import load_landing; "
-        "from ingestion.contract_config import load_config, write_config_tables; "
+        "from contract import load_config, write_config_tables; "
         "from ingestion import settings; "
         "config = load_config(settings.config_path()); "
         "con = duckdb.connect(sys.argv[1] + '/wh.duckdb'); "
@@ -41,7 +41,7 @@ STAGES = {
     "reload_unchanged": (
         "import duckdb, sys; from pathlib import Path; "
         "from ingestion.catalog import load_landing; "
-        "from ingestion.contract_config import load_config; "
+        "from contract import load_config; "
         "from ingestion import settings; "
         "con = duckdb.connect(sys.argv[1] + '/wh.duckdb'); "
         "r = load_landing(con, Path(sys.argv[1]) / 'landing', load_config(settings.config_path())); "

@@ -26,10 +26,10 @@ from pathlib import Path
 
 import duckdb
 
+from contract.vocabulary import DEFAULT_TIME_ZONE
 from ingestion.sources import ParseResult, PendingFile, Source
 
 SOURCE = "asterisk_cdr"
-DEFAULT_TIME_ZONE = "America/Argentina/Buenos_Aires"
 
 DISPOSITIONS = ("ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION", "CANCEL", "UNKNOWN")
 

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
+from contract.yaml_files import key_error, read_mapping
 from ingestion import settings
 from ingestion.asterisk_cdr import fields_cover_sql, numbered_lines_sql, split_fields_sql, sql_literal, unquote_sql
 from ingestion.sources import ParseResult, PendingFile, Source
-from ingestion.yaml_files import key_error, read_mapping
 
 SOURCE = "call_detail"
 DEFAULT_MAPPINGS_DIR = settings.PROJECT_ROOT / "config" / "call_detail_mappings"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from contract.tables import ensure_contract_tables
 from ingestion import (
     asterisk_cdr,
     call_detail,
@@ -33,8 +34,10 @@ ALL_SOURCES: tuple[Source, ...] = (
 
 def ensure_all_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create every raw table, so that dbt's sources exist even for a source with no file
-    in the landing folder yet (its models are then simply empty)."""
+    in the landing folder yet (its models are then simply empty), and the contract's tables,
+    which dbt reads beside them."""
     ensure_raw_schema(con)
+    ensure_contract_tables(con)
     for source in ALL_SOURCES:
         con.execute(source.ddl)
 

@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
+from contract.vocabulary import DEFAULT_TIME_ZONE
+from contract.yaml_files import key_error, read_mapping
 from ingestion import settings
 from ingestion.sources import ParseResult, PendingFile, Source
-from ingestion.yaml_files import key_error, read_mapping
 
 SOURCE = "crm_cases"
 DOCUMENTED_COLUMNS = (
@@ -39,7 +40,6 @@ RELAXABLE = {
     "resolved_before_created": "resolved_at before created_at",
     "closed_before_created": "closed_at before created_at",
 }
-LOCAL_TIME_ZONE = "America/Argentina/Buenos_Aires"
 DOCUMENTED_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 DEFAULT_MAPPINGS_DIR = settings.PROJECT_ROOT / "config" / "crm_mappings"
 
@@ -91,7 +91,7 @@ class Mapping:
     name: str
     header_has: tuple[str, ...]
     columns: dict[str, Rule]
-    time_zone: str = LOCAL_TIME_ZONE
+    time_zone: str = DEFAULT_TIME_ZONE
     timestamp_formats: tuple[str, ...] = (DOCUMENTED_TIMESTAMP_FORMAT,)
     null_values: tuple[str, ...] = ("",)
     reject_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -170,7 +170,7 @@ def load_mapping(path: Path) -> Mapping:
     for column in REQUIRED_COLUMNS:
         if column not in columns_raw:
             raise _fail(path, f"columns.{column}", "missing", "map it: every case needs it")
-    zone = raw.get("time_zone", LOCAL_TIME_ZONE)
+    zone = raw.get("time_zone", DEFAULT_TIME_ZONE)
     try:
         ZoneInfo(str(zone))
     except (ZoneInfoNotFoundError, ValueError):

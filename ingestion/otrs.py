@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
+from contract.vocabulary import DEFAULT_TIME_ZONE
 from ingestion.sources import ParseResult, PendingFile, Source
 
 SOURCE = "otrs_tickets"
-DEFAULT_TIME_ZONE = "America/Argentina/Buenos_Aires"
 DEFAULT_MOTIVE_FIELD = "Motivo"
 # Stock closed states ('closed successful', 'closed unsuccessful', ITSM's 'closed with
 # workaround'); history names states, not state types, so a reopen is found by name.
@@ -271,7 +271,7 @@ def _zone(options: dict) -> str:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"otrs_time_zone: unknown time zone {zone!r}; use an IANA name such as "
-                         "America/Argentina/Buenos_Aires") from None
+                         f"{DEFAULT_TIME_ZONE}") from None
     return zone
 
 

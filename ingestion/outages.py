@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
+from contract.vocabulary import DEFAULT_TIME_ZONE
 from ingestion.crm_cases import CSV_RECORDS_SQL, header_columns, lit
 from ingestion.sources import ParseResult, PendingFile, Source
 
 SOURCE = "outages"
 COLUMNS = ("outage_id", "start_local", "end_local", "area", "services")
 SERVICES = ("internet", "catv", "telefonia")
-DEFAULT_TIME_ZONE = "America/Argentina/Buenos_Aires"
 # the simulator writes seconds; a NOC operator typing a window often does not
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
 

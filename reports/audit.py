@@ -23,7 +23,7 @@ Fingerprints (see ``reports.fingerprint`` for the exact byte layout):
   only when, a file behind the figures or the certifiability changes;
 - ``contract_sha256``: ``contract_file_sha256`` of ``dim_contract_versions``;
 - ``code_fingerprint``: SHA-256 over the sorted "relative path\\tsha256 of content\\n" of the
-  dbt models and macros, ``dbt_project.yml``, ``ingestion/``, ``staffing/`` and ``reports/``
+  dbt models and macros, ``dbt_project.yml``, ``contract/``, ``ingestion/``, ``staffing/`` and ``reports/``
   Python, the report templates, the dashboard formatting module the report formats numbers
   with, the column mappings and ``uv.lock``;
 - ``fingerprint`` = SHA-256 of "inputs_fingerprint|contract_sha256|code_fingerprint".
@@ -35,7 +35,6 @@ database and the code, so two builds of the same landing files give the same fil
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -47,8 +46,14 @@ import pandas as pd
 
 from ingestion import settings
 from reports import fingerprint as fp
-
-ALL_LINES = "todas"
+from reports.contents import (
+    FINGERPRINT_DEFINITION,
+    WORST_DAYS_PER_TERM,
+    WORST_INTERVALS_PER_TERM,
+    ReportContents,
+    month_bounds,
+)
+from reports.render import compliance_csv, records, render_html, render_pdf, render_xlsx
 
 # sla_compliance_monthly columns in the contract's order: the CSV and the 'cumplimiento' sheet.
 COMPLIANCE_COLUMNS = [
@@ -64,76 +69,32 @@ COMPLIANCE_COLUMNS = [
     "completeness_note",
 ]
 
-WORST_DAYS_PER_TERM = 5
-WORST_INTERVALS_PER_TERM = 10
-
 
 class NoComplianceData(ValueError):
     """The month (and line) has no rows in sla_compliance_monthly."""
 
 
 @dataclass
-class AuditReport:
-    """Everything the report shows, as data (DataFrames) and as a rendered HTML document."""
+class AuditReport(ReportContents):
+    """The report's contents and their rendered documents (HTML at build, the rest on demand)."""
 
-    month: dt.date                    # first day of the month
-    line_code: str | None             # None = every line
-    contract_name: str
-    contract_sha256: str
-    contract_versions: list[str]      # labels in force in the month (dim_contract_versions + rows)
-    versions: pd.DataFrame            # dim_contract_versions rows in force
-    compliance: pd.DataFrame          # sla_compliance_monthly rows, ordered by line_code, term_code
-    lines: pd.DataFrame               # one row per line: penalty, certifiable, terms met/missed
-    outages: pd.DataFrame             # dim_outages overlapping the month, with units excluded
-    exclusions: pd.DataFrame          # excluded units per line, term and outage (fct_sla_units)
-    state_mapping: pd.DataFrame       # resolution/retention units per case state, class and unit state
-    worst_days: pd.DataFrame
-    worst_intervals: pd.DataFrame
-    completeness: pd.DataFrame        # per line: is_certifiable, days without data / with rejects
-    data_quality: pd.DataFrame        # data_quality_daily rows of the month with a problem
-    input_files: pd.DataFrame         # files of sla_input_files (roles, units) with their manifest row
-    inputs_fingerprint: str
-    code_fingerprint: str
-    code_files: int
-    code_version: str
-    fingerprint: str
     html: str = field(default="", repr=False)
     _csv: bytes | None = field(default=None, repr=False)
-
-    @property
-    def month_label(self) -> str:
-        return self.month.strftime("%Y-%m")
-
-    @property
-    def line_label(self) -> str:
-        return self.line_code or ALL_LINES
-
-    @property
-    def file_stem(self) -> str:
-        return f"audit-{self.month_label}-{self.line_label}"
 
     def csv_bytes(self) -> bytes:
         """The sla_compliance_monthly rows (UTF-8, header, ISO dates, '' for null)."""
         if self._csv is None:
-            from reports.render import compliance_csv
-
             self._csv = compliance_csv(self.compliance)
         return self._csv
 
     def pdf_bytes(self) -> bytes:
-        from reports.render import render_pdf
-
         return render_pdf(self)
 
     def xlsx_bytes(self) -> bytes:
-        from reports.render import render_xlsx
-
         return render_xlsx(self)
 
     def manifest(self) -> dict[str, Any]:
         """The fingerprints and the figures, as JSON-ready data."""
-        from reports.render import records
-
         return {
             "report": "sla_audit",
             "month": self.month_label,
@@ -150,24 +111,6 @@ class AuditReport:
             "compliance": records(self.compliance),
             "input_files": records(self.input_files),
         }
-
-
-FINGERPRINT_DEFINITION = {
-    "inputs_fingerprint": "sha256 over the sorted lines 'source\\tfile_path\\tsha256\\n' of the files "
-                          "sla_input_files names for the month and line (roles unit, coverage, closing), "
-                          "each file once",
-    "contract_sha256": "contract_file_sha256 of dim_contract_versions",
-    "code_fingerprint": "sha256 over the sorted lines 'path\\tsha256\\n' of " + ", ".join(fp.CODE_GLOBS)
-                        + " (paths relative to the project root)",
-    "fingerprint": "sha256 of 'inputs_fingerprint|contract_sha256|code_fingerprint'",
-}
-
-
-def month_bounds(month: dt.date) -> tuple[dt.date, dt.date, dt.date]:
-    """First day, last day and first day of the next month."""
-    first = month.replace(day=1)
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    return first, last, last + dt.timedelta(days=1)
 
 
 def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pd.DataFrame:
@@ -353,8 +296,6 @@ def build_audit_report(
         code_version=fp.code_version(root),
         fingerprint=fp.overall_fingerprint(inputs_fp, contract_sha, code_fp),
     )
-    from reports.render import render_html
-
     report.html = render_html(report)
     return report
 

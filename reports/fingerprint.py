@@ -44,6 +44,7 @@ CODE_GLOBS = (
     "dbt_project/models/**/*.sql",
     "dbt_project/macros/**/*.sql",
     "dbt_project/dbt_project.yml",
+    "contract/**/*.py",
     "ingestion/**/*.py",
     "staffing/**/*.py",
     "reports/**/*.py",

@@ -19,17 +19,6 @@ from presentation.es_ar import (
     is_missing,
 )
 
-METRIC_LABELS = {
-    "service_level": "Nivel de servicio",
-    "abandon_rate": "Tasa de abandono",
-    "average_speed_of_answer": "Velocidad media de atención",
-    "staffed_positions": "Posiciones cubiertas",
-    "contact_rate": "Tasa de contacto",
-    "retention_rate": "Tasa de retención",
-    "resolution_within_target": "Resolución en plazo",
-    "first_response_within_target": "Primera respuesta en plazo",
-}
-
 THRESHOLD_UNITS = {"seconds": "s", "business_hours": "h hábiles", "business_minutes": "min hábiles"}
 
 
@@ -104,7 +93,3 @@ def fmt_date(value: Any) -> str:
 
 def fmt_text(value: Any) -> str:
     return MISSING if is_missing(value) or value == "" else str(value)
-
-
-def metric_label(metric: str | None) -> str:
-    return METRIC_LABELS.get(metric or "", metric or MISSING)

@@ -15,14 +15,15 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from contract import metric_label
 from presentation.es_ar import UNIT_STATES
 from reports import fingerprint as fp
 from reports import formatting as f
-from reports.audit import (
+from reports.contents import (
     FINGERPRINT_DEFINITION,
     WORST_DAYS_PER_TERM,
     WORST_INTERVALS_PER_TERM,
-    AuditReport,
+    ReportContents,
     month_bounds,
 )
 
@@ -109,7 +110,7 @@ def _period(row: dict[str, Any]) -> str:
     return f"desde {f.fmt_date(start)} hasta {f.fmt_date(end - dt.timedelta(days=1))}"
 
 
-def _context(report: AuditReport, pdf: bool) -> dict[str, Any]:
+def _context(report: ReportContents, pdf: bool) -> dict[str, Any]:
     first, last, _ = month_bounds(report.month)
     line_names = dict(zip(report.compliance["line_code"], report.compliance["line_name"]))
     if report.line_code:
@@ -146,7 +147,7 @@ def _context(report: AuditReport, pdf: bool) -> dict[str, Any]:
             t = {k: plain(v) for k, v in t.items()}
             unit, met = t["unit"], t["is_met"]
             rows.append({
-                "term_name": t["term_name"], "metric": f.metric_label(t["metric"]),
+                "term_name": t["term_name"], "metric": f.fmt_text(metric_label(t["metric"])),
                 "threshold": f.fmt_threshold(t["threshold"], t["threshold_unit"]),
                 "target": f.fmt_target(t["target"], unit, t["comparison"]),
                 "raw_value": f.fmt_value(t["raw_value"], unit),
@@ -248,11 +249,11 @@ def _dates_text(value: Any) -> str:
     return ", ".join(d.strip() for d in value.split(",") if d.strip()) if value else f.MISSING
 
 
-def render_html(report: AuditReport, pdf: bool = False) -> str:
+def render_html(report: ReportContents, pdf: bool = False) -> str:
     return _env.get_template("audit.html.j2").render(**_context(report, pdf))
 
 
-def render_pdf(report: AuditReport) -> bytes:
+def render_pdf(report: ReportContents) -> bytes:
     """The same report as PDF (A4 landscape) through xhtml2pdf; raises RuntimeError if it fails."""
     from reportlab import rl_config
     from xhtml2pdf import pisa
@@ -282,7 +283,7 @@ def _sheet_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def render_xlsx(report: AuditReport) -> bytes:
+def render_xlsx(report: ReportContents) -> bytes:
     """Sheets: cumplimiento, peores_dias, peores_intervalos, exclusiones, estados, completitud, huella."""
     fingerprint_rows = pd.DataFrame([
         ("mes", report.month_label),

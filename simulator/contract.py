@@ -1,7 +1,8 @@
-"""The lines and queues of the contract, read from the contract file (SLA_CONFIG).
+"""The inbound lines of the contract as the simulation needs them, read from the contract file
+(SLA_CONFIG) by the warehouse's own loader.
 
-The simulator must emit exactly the queue names the warehouse maps to lines, so it
-reads them from the same file instead of keeping its own copy.
+The simulator must emit exactly the queue names the warehouse maps to lines, so it reads
+them through contract.load_config instead of parsing the file a second time.
 """
 
 from __future__ import annotations
@@ -9,9 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from contract import ContractConfig, load_config
+from contract.validation import fail
 from ingestion.settings import config_path
+
+# What the simulation assumes for an inbound line whose contract figure is left out: it has
+# to answer and staff the line by some standard (80/20, 5 s short abandons, 15 positions).
+ASSUMED_SERVICE_LEVEL_SECONDS = 20
+ASSUMED_SERVICE_LEVEL_TARGET = 0.8
+ASSUMED_SHORT_ABANDON_SECONDS = 5
+ASSUMED_POSITIONS = 15
 
 
 @dataclass(frozen=True)
@@ -30,30 +38,29 @@ class ContractSpec:
     lines: tuple[LineSpec, ...]
 
 
-def load_contract(path: str | Path | None = None) -> ContractSpec:
-    path = Path(path) if path is not None else config_path()
-    with open(path, encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
-    lines = []
-    for code, spec in (doc.get("lines") or {}).items():
-        if (spec.get("direction") or "inbound") != "inbound":
-            continue
-        queues = tuple(spec.get("queues") or ())
-        if not queues:
-            continue
-        lines.append(
-            LineSpec(
-                code=code,
-                queues=queues,
-                service_level_seconds=int(spec.get("service_level_seconds", 20)),
-                service_level_target=float(spec.get("service_level_target", 0.8)),
-                short_abandon_seconds=int(spec.get("short_abandon_seconds", 5)),
-                contracted_positions=int(spec.get("contracted_positions", 15)),
-            )
+def _or(value, assumed):
+    return assumed if value is None else value
+
+
+def contract_spec(config: ContractConfig) -> ContractSpec:
+    """The inbound lines with queues of a loaded contract, figures left out assumed."""
+    lines = tuple(
+        LineSpec(
+            code=line.code,
+            queues=line.queues,
+            service_level_seconds=int(_or(line.service_level_seconds, ASSUMED_SERVICE_LEVEL_SECONDS)),
+            service_level_target=float(_or(line.service_level_target, ASSUMED_SERVICE_LEVEL_TARGET)),
+            short_abandon_seconds=int(_or(line.short_abandon_seconds, ASSUMED_SHORT_ABANDON_SECONDS)),
+            contracted_positions=int(_or(line.contracted_positions, ASSUMED_POSITIONS)),
         )
-    if not lines:
-        raise ValueError(f"{path}: no inbound line with queues")
-    return ContractSpec(
-        timezone=doc.get("timezone") or "America/Argentina/Buenos_Aires",
-        lines=tuple(lines),
+        for line in config.lines
+        if line.direction == "inbound" and line.queues
     )
+    if not lines:
+        raise fail(config.path, "lines", "no inbound line with queues",
+                   "give at least one inbound line its queues: the simulator calls into them")
+    return ContractSpec(timezone=config.timezone, lines=lines)
+
+
+def load_contract(path: str | Path | None = None) -> ContractSpec:
+    return contract_spec(load_config(Path(path) if path is not None else config_path()))

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
+from contract import load_config
+from ingestion.settings import config_path
+
 from .clock import day_start_epoch, get_tz, holiday_checker, local_text, yesterday
-from .contract import load_contract
+from .contract import contract_spec
 from .demand import CallerPopulation, draw_arrivals, forecast_rates
 from .engine import LineEngine
 from .housekeeping import (
@@ -157,7 +160,8 @@ def generate(
     if days < 1:
         raise ValueError("days must be >= 1")
     t_start = time.perf_counter()
-    contract = load_contract(config)
+    loaded = load_config(Path(config) if config is not None else config_path())
+    contract = contract_spec(loaded)
     tz = get_tz(contract.timezone)
     end = _as_date(end) or yesterday(tz)
     day_list = [end - timedelta(days=days - 1 - i) for i in range(days)]
@@ -210,7 +214,7 @@ def generate(
     if sources:
         others = OtherSources(
             out_dir.resolve().parent,
-            config,
+            loaded,
             tz,
             day_list,
             starts_of,

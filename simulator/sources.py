@@ -21,8 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingestion.contract_config import load_config
-from ingestion.settings import config_path
+from contract import ContractConfig
 
 from .bizcal import BusinessCalendar
 from .cdr import CdrWriter
@@ -75,15 +74,14 @@ def clean_sources(landing: Path) -> None:
 
 
 class OtherSources:
-    def __init__(self, landing: Path, config, tz, day_list, starts_of, seed: int, scale: float,
+    def __init__(self, landing: Path, config: ContractConfig, tz, day_list, starts_of, seed: int, scale: float,
                  numbers: list[str], is_holiday, inbound_agents: list[str], models, outages):
         self.landing, self.tz, self.seed, self.scale = landing, tz, seed, scale
         self.day_list, self.starts_of, self.outages = day_list, starts_of, outages
         self.is_holiday = is_holiday
         self.numbers = numbers
         self.snapshot = starts_of[-1]
-        cfg = load_config(Path(config) if config is not None else config_path())
-        self.config = cfg
+        self.config = cfg = config
         self.lines = {line.code: line for line in cfg.lines}
         self.customers = Customers(numbers, np.random.default_rng([seed, _CUSTOMERS]))
         first, last = day_list[0] - timedelta(days=1), day_list[-1] + timedelta(days=CALENDAR_MARGIN_DAYS)
@@ -260,4 +258,3 @@ class OtherSources:
         out["files"] = files
         out["daily"] = {k: dict(v) for k, v in sorted(self.daily.items())}
         return out
-

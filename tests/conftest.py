@@ -85,8 +85,8 @@ def reference_landing(reference_data, tmp_path_factory) -> Path:
 def build_warehouse(warehouse: Path, landing: Path, config: Path | None = None) -> None:
     """Load a landing folder (every source) and the contract file, then dbt build: the
     pipeline without Dagster."""
+    from contract import load_config, write_config_tables
     from ingestion.catalog import load_landing
-    from ingestion.contract_config import load_config, write_config_tables
 
     cfg = load_config(config or settings.config_path())
     with duckdb.connect(str(warehouse)) as db:

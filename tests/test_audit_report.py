@@ -532,8 +532,8 @@ REPORT_MARTS = ("+sla_compliance_monthly", "+sla_compliance_daily", "+sla_compli
 def _state(warehouse: Path) -> dict:
     """Load the landing folder beside `warehouse` (changed files replace their rows), rebuild the
     marts the report reads, and return October's atc fingerprints, files and certifiability."""
+    from contract import load_config, write_config_tables
     from ingestion.catalog import load_landing
-    from ingestion.contract_config import load_config, write_config_tables
     from tests.conftest import run_dbt
 
     cfg = load_config(settings.config_path())

@@ -22,8 +22,8 @@ import holidays
 import pytest
 from conftest import build_warehouse
 
+from contract import load_config
 from ingestion import settings
-from ingestion.contract_config import load_config
 from simulator import generate
 
 CLOSED = holidays.country_holidays("AR", years=[2026])
@@ -352,7 +352,7 @@ def test_the_calendar_closes_2026s_bridge_days_and_holidays():
     """Resolution 164/2025 set 2026's bridge days ("feriados con fines turísticos"): they, the
     national holidays and Holy Thursday close every line with business hours; a 24-hour line
     stays open (docs/contract_defaults.md#business-time-holidays-bridge-days-and-closed-days)."""
-    from ingestion.business_calendar import calendar_rows
+    from contract import calendar_rows
 
     config = load_config(settings.config_path())
     rows = {(r[0], r[1]): r for r in calendar_rows(config, 2026)}

@@ -8,8 +8,8 @@ import duckdb
 import pytest
 import yaml
 
+from contract import CONTRACT_TABLES, ConfigError, load_config, write_config_tables
 from ingestion import settings
-from ingestion.contract_config import ConfigError, load_config, write_config_tables
 
 
 def base() -> dict:
@@ -151,6 +151,16 @@ def test_an_amendment_ends_the_previous_entry(tmp_path):
     write_config_tables(con, config)
     assert con.execute("select count(*) from raw.contract_versions where effective_to is null").fetchone()[0] == 1
     assert con.execute("select count(*) from raw.contract_terms").fetchone()[0] == len(config.terms.terms)
+
+
+def test_the_contract_writes_exactly_the_tables_it_declares():
+    """The asset writing the contract declares one asset per table of CONTRACT_TABLES: a table
+    written but not declared would have no producer in the asset graph."""
+    con = duckdb.connect()
+    write_config_tables(con, load_config(settings.config_path()))
+    written = {name for (name,) in con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'raw'").fetchall()}
+    assert written == set(CONTRACT_TABLES)
 
 
 def test_make_build_stops_on_a_malformed_contract_with_the_key(tmp_path):

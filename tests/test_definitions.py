@@ -39,6 +39,26 @@ def test_dbt_models_depend_on_the_loader_assets():
     assert AssetKey("kpi_line_daily") in graph.get(AssetKey("serving_database")).parent_keys
 
 
+def test_every_contract_source_of_dbt_has_a_producing_asset():
+    """The raw.contract_* tables (and the business calendar the contract implies) that dbt reads
+    are each declared by the asset that writes them, so the terms have a producer in the graph."""
+    import json
+
+    from assets.dbt import WarehouseTranslator, manifest_path
+    from assets.raw import contract_config
+
+    translator = WarehouseTranslator()
+    sources = {translator.get_asset_key(source) for source in json.loads(manifest_path().read_text())["sources"].values()
+               if source["source_name"] == "raw"
+               and (source["name"].startswith("contract_") or source["name"] == "business_calendar")}
+    assert {AssetKey(["raw", "contract_terms"]), AssetKey(["raw", "contract_staffing"]),
+            AssetKey(["raw", "contract_penalties"])} <= sources
+    graph = defs.resolve_asset_graph()
+    for key in sources:
+        assert key in graph.get_all_asset_keys() and not graph.get(key).is_external, key
+    assert sources <= set(contract_config.keys)
+
+
 def test_sensor_requests_the_days_of_new_files_then_skips(tmp_path, monkeypatch):
     # 2024-03-01 23:59:50 and 2024-03-02 00:10:00 in Buenos Aires
     (tmp_path / "queue_log-20240302").write_text(

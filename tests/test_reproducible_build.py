@@ -84,8 +84,8 @@ def _build(folder: Path, landing: Path, threads: int, reverse: bool) -> Path:
     """Load the landing folder and the contract file into folder/warehouse.duckdb and run
     dbt build on it (tests/conftest.py build_warehouse with the thread count given; with
     `reverse`, every raw and model table stored with its rows reversed)."""
+    from contract import load_config, write_config_tables
     from ingestion.catalog import load_landing
-    from ingestion.contract_config import load_config, write_config_tables
 
     cfg = load_config(settings.config_path())
     warehouse = folder / "warehouse.duckdb"

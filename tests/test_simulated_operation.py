@@ -13,8 +13,8 @@ import pytest
 from conftest import build_warehouse
 from independent_kpis import calls_from_events, daily_kpis, read_events
 
+from contract import load_config
 from ingestion import settings
-from ingestion.contract_config import load_config
 from simulator import generate
 
 FIELDS = ["offered", "answered", "abandoned", "short_abandoned", "unanswered_by_system",

@@ -14,14 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-if (
-    str(ROOT) not in sys.path
-):  # plain `pytest` does not put the project root on sys.path
-    sys.path.insert(0, str(ROOT))
-
 from simulator import generate, outages_csv_path
 from simulator.contract import load_contract
+
+ROOT = Path(__file__).resolve().parents[1]
 
 BA = timezone(timedelta(hours=-3))  # Buenos Aires, no DST since 2009
 SEED = 20130527

@@ -14,7 +14,7 @@ from pathlib import Path
 import holidays
 import pytest
 
-from ingestion.contract_config import load_config
+from contract import load_config
 from ingestion.settings import config_path
 from simulator import generate
 

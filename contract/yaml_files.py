@@ -1,5 +1,5 @@
-"""Reading the project's YAML settings files (contract, CRM and call-detail mappings) with
-errors a person can act on: the file, the key and the fix."""
+"""Reading the project's YAML settings files (the contract file, and the CRM and call-detail
+mappings beside it in config/) with errors a person can act on: the file, the key and the fix."""
 
 from __future__ import annotations
 

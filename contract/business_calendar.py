@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 import holidays
 
-from ingestion.contract_config import ContractConfig
+from contract.loader import ContractConfig
 
 FIRST_YEAR = 2012
 
