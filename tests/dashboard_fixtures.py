@@ -1,6 +1,9 @@
 """A tiny serving DuckDB file for the dashboard tests, with hand-computed answers.
 
-Not a conftest: the dashboard tests import it explicitly.
+Not a conftest: the dashboard tests import it explicitly. The rows are CSV files in
+tests/fixtures/dashboards/resumen/ (one per table, typed by the marts' contracts); this
+module derives what the marts derive (ratios, interval rows, targets from the line) and
+holds the answers the tests compare against.
 
 The six contract lines, one or two per family (dim_lines.direction), plus the
 unmapped-queues line. Two days of November 2025 are chosen so that averaging the
@@ -22,7 +25,9 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
-import pandas as pd
+
+from tests import mart_contracts
+from tests.fixture_tables import FIXTURES_DIR, create_table, read_rows
 
 PREVIOUS_MONTH_DAY = dt.date(2025, 10, 31)
 FIRST_DAY = dt.date(2025, 11, 3)
@@ -240,447 +245,175 @@ EXPECTED_TIERS = {
 # On EMPTY_DAY nothing flows, but bo_atc's 50 cases are still open (one day older).
 EMPTY_DAY_BO_ATC = ["0", "0", "—", "50", "—"]
 
-_LINES = {
-    "atc": {
-        "line_name": "Atención al cliente",
-        "direction": "inbound",
-        "service_level_seconds": 20,
-        "service_level_target": 0.80,
-        "abandon_rate_target": 0.05,
-        "asa_target_seconds": 30,
-        "contracted_positions": 15,
-        "repeat_contact_days": 7,
-    },
-    "helpdesk": {
-        "line_name": "Help Desk",
-        "direction": "inbound",
-        "service_level_seconds": 30,
-        "service_level_target": 0.80,
-        "abandon_rate_target": 0.07,
-        "asa_target_seconds": 45,
-        "contracted_positions": 15,
-        "repeat_contact_days": 7,
-    },
-    "satisfaccion": {
-        "line_name": "Satisfacción al cliente",
-        "direction": "outbound",
-        "contact_rate_target": 0.60,
-        "retention_rate_target": 0.35,
-    },
-    "bo_atc": {
-        "line_name": "Back Office Atención al Cliente",
-        "direction": "backoffice",
-        "first_response_target_business_hours": 8,
-        "resolution_target_business_hours": 24,
-        "resolution_target_share": 0.90,
-    },
-    "bo_helpdesk": {
-        "line_name": "Back Office Help Desk",
-        "direction": "backoffice",
-        "first_response_target_business_hours": 2,
-        "resolution_target_business_hours": 24,
-        "resolution_target_share": 0.90,
-    },
-    "bo_social": {
-        "line_name": "Back Office Redes Sociales",
-        "direction": "social",
-        "first_response_target_share": 0.90,
-    },
-}
+# ------------------------------------------------------------ builders
+
+ROWS = FIXTURES_DIR / "resumen"
 # Only in the KPI tables, like an unmapped-queues line the contract does not list.
-_UNMAPPED = {"line_name": "Sin mapear", "direction": "inbound"}
-
-DIM_LINES_COLUMNS = {
-    "line_code": "VARCHAR",
-    "line_name": "VARCHAR",
-    "direction": "VARCHAR",
-    "service_level_seconds": "INTEGER",
-    "service_level_target": "DOUBLE",
-    "abandon_rate_target": "DOUBLE",
-    "asa_target_seconds": "INTEGER",
-    "contracted_positions": "INTEGER",
-    "repeat_contact_days": "INTEGER",
-    "contact_rate_target": "DOUBLE",
-    "retention_rate_target": "DOUBLE",
-    "first_response_target_business_hours": "DOUBLE",
-    "resolution_target_business_hours": "DOUBLE",
-    "resolution_target_share": "DOUBLE",
-    "first_response_target_share": "DOUBLE",
+_UNMAPPED = {"line_code": "sin_mapear", "line_name": "Sin mapear", "direction": "inbound"}
+# Deliberately not the contract: the columns of the KPI tables and dim_lines as published
+# before the outbound, back-office and social families existed. `legacy_schema` keeps only
+# these (and the inbound lines), so the page is tested on an older serving copy.
+LEGACY_COLUMNS = {
+    "kpi_line_daily": (
+        "line_code", "line_name", "report_date", "offered", "answered", "abandoned",
+        "short_abandoned", "unanswered_by_system", "answered_within_threshold",
+        "service_level_denominator_calls", "service_level", "service_level_seconds",
+        "service_level_target", "total_answer_wait_seconds", "asa_seconds",
+        "asa_target_seconds", "abandon_rate", "abandon_rate_target", "abandoned_not_short",
+        "handled_calls", "total_handle_seconds", "aht_seconds", "logged_in_seconds",
+        "paused_seconds", "agent_talk_seconds", "occupancy", "positions_staffed",
+        "contracted_positions",
+    ),
+    "dim_lines": (
+        "line_code", "line_name", "direction", "service_level_seconds", "service_level_target",
+        "abandon_rate_target", "asa_target_seconds", "contracted_positions",
+    ),
 }
+LEGACY_COLUMNS["kpi_line_interval"] = (*LEGACY_COLUMNS["kpi_line_daily"], "interval_start")
 
-_INBOUND_KPI_COLUMNS = {
-    "line_code": "VARCHAR",
-    "line_name": "VARCHAR",
-    "report_date": "DATE",
-    "offered": "BIGINT",
-    "answered": "BIGINT",
-    "abandoned": "BIGINT",
-    "short_abandoned": "BIGINT",
-    "unanswered_by_system": "BIGINT",
-    "answered_within_threshold": "BIGINT",
-    "service_level_denominator_calls": "BIGINT",
-    "service_level": "DOUBLE",
-    "service_level_seconds": "INTEGER",
-    "service_level_target": "DOUBLE",
-    "total_answer_wait_seconds": "DOUBLE",
-    "asa_seconds": "DOUBLE",
-    "asa_target_seconds": "INTEGER",
-    "abandon_rate": "DOUBLE",
-    "abandon_rate_target": "DOUBLE",
-    "abandoned_not_short": "BIGINT",
-    "handled_calls": "BIGINT",
-    "total_handle_seconds": "DOUBLE",
-    "aht_seconds": "DOUBLE",
-    "logged_in_seconds": "DOUBLE",
-    "paused_seconds": "DOUBLE",
-    "agent_talk_seconds": "DOUBLE",
-    "occupancy": "DOUBLE",
-    "positions_staffed": "DOUBLE",
-    "contracted_positions": "INTEGER",
-}
-# Columns added for the repeat contacts and the outbound, back-office and social
-# families; `legacy_schema` builds a copy without them.
-NEW_KPI_COLUMNS = {
-    "direction": "VARCHAR",
-    "answered_identified": "BIGINT",
-    "repeat_contacts": "BIGINT",
-    "repeat_contact_rate": "DOUBLE",
-    "attempts": "BIGINT",
-    "contacts": "BIGINT",
-    "contact_rate": "DOUBLE",
-    "contact_rate_target": "DOUBLE",
-    "retention_closed": "BIGINT",
-    "retained": "BIGINT",
-    "cancelled": "BIGINT",
-    "retention_rate": "DOUBLE",
-    "retention_rate_target": "DOUBLE",
-    "cases_in": "BIGINT",
-    "cases_resolved": "BIGINT",
-    "resolved_within_target": "BIGINT",
-    "resolution_within_target_share": "DOUBLE",
-    "resolution_target_share": "DOUBLE",
-    "first_responses": "BIGINT",
-    "first_response_business_seconds_total": "DOUBLE",
-    "reopened": "BIGINT",
-    "reopen_rate": "DOUBLE",
-    "backlog_end": "BIGINT",
-    "backlog_age_0_8h": "BIGINT",
-    "backlog_age_8_24h": "BIGINT",
-    "backlog_age_24_72h": "BIGINT",
-    "backlog_age_over_72h": "BIGINT",
-    "interactions": "BIGINT",
-    "responded": "BIGINT",
-    "responded_within_target": "BIGINT",
-    "social_first_response_business_seconds_total": "DOUBLE",
-    "first_response_within_target_share": "DOUBLE",
-    "first_response_target_share": "DOUBLE",
-    "hidden": "BIGINT",
-    "hidden_share": "DOUBLE",
-    "escalated": "BIGINT",
-}
-KPI_COLUMNS = {**_INBOUND_KPI_COLUMNS, **NEW_KPI_COLUMNS}
-
-_STOCKS = (
-    "backlog_end",
-    "backlog_age_0_8h",
-    "backlog_age_8_24h",
-    "backlog_age_24_72h",
-    "backlog_age_over_72h",
+_KEYS = ("line_code", "report_date", "interval_start")
+# Stocks at the end of the day: an empty cell stays NULL (the line keeps no backlog);
+# backlog_end is their sum.
+_STOCK_AGES = ("backlog_age_0_8h", "backlog_age_8_24h", "backlog_age_24_72h", "backlog_age_over_72h")
+_TARGETS = (
+    "service_level_seconds",
+    "service_level_target",
+    "asa_target_seconds",
+    "abandon_rate_target",
+    "contracted_positions",
+    "contact_rate_target",
+    "retention_rate_target",
+    "resolution_target_share",
+    "first_response_target_share",
 )
 
 
-def _calls(
-    offered: int,
-    answered: int,
-    abandoned: int,
-    short: int,
-    within: int,
-    sl_den: int,
-    wait: float,
-    identified: int = 0,
-    repeats: int = 0,
-) -> dict:
-    return {
-        "offered": offered,
-        "answered": answered,
-        "abandoned": abandoned,
-        "short_abandoned": short,
-        "answered_within_threshold": within,
-        "service_level_denominator_calls": sl_den,
-        "total_answer_wait_seconds": wait,
-        "answered_identified": identified,
-        "repeat_contacts": repeats,
-    }
+def lines() -> dict[str, dict]:
+    """dim_lines' fixture rows by line code."""
+    return {row["line_code"]: row for row in read_rows(ROWS / "dim_lines.csv", "dim_lines")}
 
 
-def _outbound(attempts: int, contacts: int, retained: int, cancelled: int) -> dict:
-    return {
-        "attempts": attempts,
-        "contacts": contacts,
-        "retained": retained,
-        "cancelled": cancelled,
-    }
-
-
-def _cases(
-    cases_in: int,
-    resolved: int,
-    within: int,
-    first_responses: int,
-    first_response_seconds: float,
-    reopened: int,
-    backlog: tuple[int, int, int, int] | None = None,
-) -> dict:
-    """`backlog`: open cases at the end of the day aged 0-8, 8-24, 24-72, >72
-    business hours."""
-    row = {
-        "cases_in": cases_in,
-        "cases_resolved": resolved,
-        "resolved_within_target": within,
-        "first_responses": first_responses,
-        "first_response_business_seconds_total": first_response_seconds,
-        "reopened": reopened,
-    }
-    if backlog is not None:
-        row.update(zip(_STOCKS[1:], backlog, strict=True))
-        row["backlog_end"] = sum(backlog)
-    return row
-
-
-def _social(
-    interactions: int,
-    responded: int,
-    within: int,
-    first_response_seconds: float,
-    hidden: int,
-    escalated: int,
-) -> dict:
-    return {
-        "interactions": interactions,
-        "responded": responded,
-        "responded_within_target": within,
-        "social_first_response_business_seconds_total": first_response_seconds,
-        "hidden": hidden,
-        "escalated": escalated,
-    }
-
-
-_DAYS = [
-    # inbound: offered, answered, abandoned, short, within, sl_den, wait, identified, repeats
-    ("atc", PREVIOUS_MONTH_DAY, _calls(1000, 1000, 0, 0, 1000, 1000, 0.0, 1000, 1000)),
-    ("atc", FIRST_DAY, _calls(100, 80, 20, 10, 72, 90, 800.0, 60, 6)),
-    ("atc", LATEST_DAY, _calls(10, 5, 5, 0, 1, 10, 200.0, 4, 2)),
-    ("atc", EMPTY_DAY, {}),
-    ("helpdesk", PREVIOUS_MONTH_DAY, _calls(1000, 0, 1000, 0, 0, 1000, 0.0)),
-    ("helpdesk", FIRST_DAY, _calls(50, 40, 10, 5, 30, 50, 400.0, 40, 4)),
-    ("helpdesk", LATEST_DAY, _calls(20, 18, 2, 2, 18, 20, 540.0, 10, 1)),
-    ("helpdesk", EMPTY_DAY, {}),
-    ("sin_mapear", LATEST_DAY, _calls(3, 0, 3, 3, 0, 0, 0.0)),
-    ("sin_mapear", EMPTY_DAY, {}),
-    # outbound: attempts, contacts, retained, cancelled
-    ("satisfaccion", PREVIOUS_MONTH_DAY, _outbound(1000, 1000, 100, 0)),
-    ("satisfaccion", FIRST_DAY, _outbound(200, 150, 30, 20)),
-    ("satisfaccion", LATEST_DAY, _outbound(20, 5, 1, 9)),
-    ("satisfaccion", EMPTY_DAY, {}),
-    # back office: in, resolved, within, first responses, their seconds, reopened,
-    # open at the end of the day by age
-    ("bo_atc", PREVIOUS_MONTH_DAY, _cases(1000, 1000, 1000, 1000, 3.6e6, 0, (500, 0, 0, 0))),
-    ("bo_atc", FIRST_DAY, _cases(40, 30, 27, 35, 35 * 7200.0, 3, (20, 25, 10, 5))),
-    ("bo_atc", LATEST_DAY, _cases(10, 20, 10, 10, 10 * 3600.0, 4, (10, 15, 20, 5))),
-    ("bo_atc", EMPTY_DAY, _cases(0, 0, 0, 0, 0.0, 0, (0, 10, 25, 15))),
-    ("bo_helpdesk", PREVIOUS_MONTH_DAY, _cases(100, 100, 0, 100, 0.0, 0, (80, 0, 0, 0))),
-    ("bo_helpdesk", FIRST_DAY, _cases(10, 10, 9, 10, 10 * 3600.0, 0, (5, 0, 0, 0))),
-    ("bo_helpdesk", LATEST_DAY, _cases(8, 10, 10, 8, 8 * 3600.0, 1, (1, 2, 0, 0))),
-    ("bo_helpdesk", EMPTY_DAY, _cases(0, 0, 0, 0, 0.0, 0, (0, 1, 2, 0))),
-    # social: interactions, responded, within, first-response seconds, hidden, escalated
-    ("bo_social", PREVIOUS_MONTH_DAY, _social(1000, 1000, 1000, 60_000.0, 0, 0)),
-    ("bo_social", FIRST_DAY, _social(40, 36, 36, 36 * 600.0, 4, 2)),
-    ("bo_social", LATEST_DAY, _social(10, 8, 4, 8 * 3000.0, 3, 1)),
-    ("bo_social", EMPTY_DAY, {}),
-]
-
-# Activity of LATEST_DAY by interval, summing to the LATEST_DAY rows above; all
-# other intervals have none. Back-office backlog per interval runs from the
-# previous day's closing stock.
-LATEST_DAY_INTERVALS = [
-    ("atc", "09:00", _calls(6, 4, 2, 0, 1, 6, 120.0, 3, 1)),
-    ("atc", "09:30", _calls(4, 1, 3, 0, 0, 4, 80.0, 1, 1)),
-    ("helpdesk", "10:00", _calls(20, 18, 2, 2, 18, 20, 540.0, 10, 1)),
-    ("sin_mapear", "11:00", _calls(3, 0, 3, 3, 0, 0, 0.0)),
-    ("satisfaccion", "10:00", _outbound(12, 3, 1, 4)),
-    ("satisfaccion", "10:30", _outbound(8, 2, 0, 5)),
-    ("bo_atc", "09:00", _cases(6, 12, 6, 6, 6 * 3600.0, 2)),
-    ("bo_atc", "14:00", _cases(4, 8, 4, 4, 4 * 3600.0, 2)),
-    ("bo_helpdesk", "11:00", _cases(8, 10, 10, 8, 8 * 3600.0, 1)),
-    ("bo_social", "12:00", _social(6, 5, 3, 5 * 3000.0, 2, 1)),
-    ("bo_social", "20:00", _social(4, 3, 1, 3 * 3000.0, 1, 0)),
-]
-# bo_atc's open cases after each interval of LATEST_DAY: 60 until 09:00, then
-# 60 + 6 - 12 = 54, from 14:00 54 + 4 - 8 = 50.
-BO_ATC_LATEST_BACKLOG = {"00:00": 60, "09:00": 54, "14:00": 50, "23:30": 50}
-
-# (line, day, tier, interactions, responded, within target, target minutes);
-# bajo first on purpose: the table must list alto, medio, bajo.
-_TIERS = [
-    ("bo_social", FIRST_DAY, "bajo", 20, 17, 17, 120),
-    ("bo_social", FIRST_DAY, "alto", 10, 10, 10, 30),
-    ("bo_social", FIRST_DAY, "medio", 10, 9, 9, 60),
-    ("bo_social", LATEST_DAY, "bajo", 5, 3, 1, 120),
-    ("bo_social", LATEST_DAY, "medio", 3, 3, 1, 60),
-    ("bo_social", LATEST_DAY, "alto", 2, 2, 2, 30),
-]
+def _counts(row: dict, names: list[str]) -> dict:
+    """A CSV row's counts: an empty cell is 0 (the family does not apply), except
+    backlog ages, which stay NULL."""
+    return {n: row.get(n) if n in _STOCK_AGES or row.get(n) is not None else 0 for n in names}
 
 
 def _ratio(num, den):
     return num / den if den else None
 
 
-def _kpi_row(line: str, day: dt.date, counts: dict) -> dict:
-    """A full KPI row: zero counts where a family does not apply, ratios from the
-    counts (null without a denominator), targets from the line."""
-    conf = _LINES.get(line, _UNMAPPED)
-    c = {name: 0 for name, sql_type in KPI_COLUMNS.items() if sql_type == "BIGINT"}
-    c.update(
-        total_answer_wait_seconds=0.0,
-        first_response_business_seconds_total=0.0,
-        social_first_response_business_seconds_total=0.0,
-        **{s: None for s in _STOCKS},
-    )
-    c.update(counts)
+def _kpi_row(conf: dict, c: dict) -> dict:
+    """A full KPI row from a row of counts: the counts the marts derive from others,
+    ratios from the counts (null without a denominator), targets from the line."""
+    c = dict(c)
     c["abandoned_not_short"] = c["abandoned"] - c["short_abandoned"]
     c["unanswered_by_system"] = c["offered"] - c["answered"] - c["abandoned"]
     c["retention_closed"] = c["retained"] + c["cancelled"]
     c["handled_calls"] = c["answered"]
     return {
         **c,
-        "line_code": line,
         "line_name": conf["line_name"],
         "direction": conf["direction"],
-        "report_date": day,
-        "service_level": _ratio(
-            c["answered_within_threshold"], c["service_level_denominator_calls"]
-        ),
+        "service_level": _ratio(c["answered_within_threshold"], c["service_level_denominator_calls"]),
         "asa_seconds": _ratio(c["total_answer_wait_seconds"], c["answered"]),
-        "abandon_rate": _ratio(
-            c["abandoned_not_short"], c["offered"] - c["short_abandoned"]
-        ),
+        "abandon_rate": _ratio(c["abandoned_not_short"], c["offered"] - c["short_abandoned"]),
         "total_handle_seconds": 180.0 * c["answered"],
         "aht_seconds": 180.0 if c["answered"] else None,
         "logged_in_seconds": 0.0,
         "paused_seconds": 0.0,
         "agent_talk_seconds": 0.0,
-        "occupancy": None,
         "positions_staffed": 0.0,
         "repeat_contact_rate": _ratio(c["repeat_contacts"], c["answered_identified"]),
         "contact_rate": _ratio(c["contacts"], c["attempts"]),
         "retention_rate": _ratio(c["retained"], c["retention_closed"]),
-        "resolution_within_target_share": _ratio(
-            c["resolved_within_target"], c["cases_resolved"]
-        ),
+        "resolution_within_target_share": _ratio(c["resolved_within_target"], c["cases_resolved"]),
         "reopen_rate": _ratio(c["reopened"], c["cases_resolved"]),
-        "first_response_within_target_share": _ratio(
-            c["responded_within_target"], c["interactions"]
-        ),
+        "first_response_within_target_share": _ratio(c["responded_within_target"], c["interactions"]),
         "hidden_share": _ratio(c["hidden"], c["interactions"]),
-        **{
-            name: conf.get(name)
-            for name in (
-                "service_level_seconds",
-                "service_level_target",
-                "asa_target_seconds",
-                "abandon_rate_target",
-                "contracted_positions",
-                "contact_rate_target",
-                "retention_rate_target",
-                "resolution_target_share",
-                "first_response_target_share",
-            )
-        },
+        **{name: conf.get(name) for name in _TARGETS},
     }
 
 
-def _interval_rows() -> list[dict]:
-    """Every 30-minute interval of every line and day, zero unless listed."""
-    busy = {(line, hhmm): counts for line, hhmm, counts in LATEST_DAY_INTERVALS}
-    closing = {(line, day): counts.get("backlog_end") for line, day, counts in _DAYS}
+def _daily_counts() -> tuple[list[dict], list[str]]:
+    """kpi_line_daily.csv's rows (backlog_end the sum of the ages) and its count columns."""
+    rows = read_rows(ROWS / "kpi_line_daily.csv", "kpi_line_daily")
+    names = [n for n in rows[0] if n not in _KEYS]
+    counts = []
+    for row in rows:
+        c = {**_counts(row, names), "line_code": row["line_code"], "report_date": row["report_date"]}
+        ages = [c[a] for a in _STOCK_AGES]
+        c["backlog_end"] = None if None in ages else sum(ages)
+        counts.append(c)
+    return counts, names
+
+
+def _interval_rows(days: list[dict], names: list[str], conf: dict[str, dict]) -> list[dict]:
+    """Every 30-minute interval of every line and day of `days`: the activity of
+    kpi_line_interval.csv, zero in the other intervals. A day with activity by interval
+    must add up to its row of kpi_line_daily.csv. Back-office backlog runs from the
+    day's opening stock (closing less the day's net flow): bo_atc on LATEST_DAY has 60
+    open until 09:00, then 60 + 6 - 12 = 54, from 14:00 54 + 4 - 8 = 50."""
+    flows = [n for n in names if n not in _STOCK_AGES]
+    busy = {
+        (r["line_code"], r["interval_start"]): _counts(r, flows)
+        for r in read_rows(ROWS / "kpi_line_interval.csv", "kpi_line_interval")
+    }
+    idle = dict.fromkeys(flows, 0)
     rows = []
-    for line, day, day_counts in _DAYS:
-        backlog = day_counts.get("backlog_end")
-        if day == LATEST_DAY and backlog is not None:
-            backlog = closing[(line, day - dt.timedelta(days=1))]
-        for i in range(48):
-            start = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=30 * i)
-            counts = (
-                busy.get((line, start.strftime("%H:%M")), {}) if day == LATEST_DAY else {}
-            )
+    for day in days:
+        line = day["line_code"]
+        starts = [dt.datetime.combine(day["report_date"], dt.time()) + dt.timedelta(minutes=30 * i) for i in range(48)]
+        if not any((line, s) in busy for s in starts):
+            intervals = [idle] * 48
+        else:
+            intervals = [busy.pop((line, s), idle) for s in starts]
+            for name in flows:
+                assert sum(i[name] for i in intervals) == day[name], (line, day["report_date"], name)
+        backlog = day["backlog_end"]
+        if backlog is not None:
+            backlog -= sum(i["cases_in"] - i["cases_resolved"] for i in intervals)
+        for start, counts in zip(starts, intervals, strict=True):
             if backlog is not None:
-                backlog += counts.get("cases_in", 0) - counts.get("cases_resolved", 0)
-            row = _kpi_row(line, day, counts)
-            row["backlog_end"] = backlog
-            row["interval_start"] = start
+                backlog += counts["cases_in"] - counts["cases_resolved"]
+            row = _kpi_row(conf[line], counts)
+            row.update(line_code=line, report_date=day["report_date"], interval_start=start, backlog_end=backlog)
             rows.append(row)
-        assert backlog == day_counts.get("backlog_end"), (line, day)
+    assert not busy, f"kpi_line_interval.csv has intervals of no day of kpi_line_daily.csv: {list(busy)}"
     return rows
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
-    # Through a DataFrame: executemany takes seconds for a few hundred rows.
-    frame = pd.DataFrame(rows, dtype=object)  # noqa: F841 - read by DuckDB by name
-    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")
-
-
-def _ddl(columns: dict[str, str]) -> str:
-    return ", ".join(f"{name} {sql_type}" for name, sql_type in columns.items())
 
 
 def build_serving_db(
     path: Path, *, with_publish_log: bool = True, legacy_schema: bool = False
 ) -> Path:
     """The fixture serving copy. `legacy_schema`: as published before the
-    outbound, back-office and social families existed (inbound lines only, no
-    direction or new columns in the KPI tables, no kpi_social_tier_daily)."""
+    outbound, back-office and social families existed (inbound lines only, only
+    LEGACY_COLUMNS in the KPI tables and dim_lines, no kpi_social_tier_daily)."""
+    dim_lines = lines()
+    conf = {**dim_lines, _UNMAPPED["line_code"]: _UNMAPPED}
+    days, names = _daily_counts()
     with duckdb.connect(str(path)) as con:
-        con.execute(f"CREATE TABLE kpi_line_daily ({_ddl(KPI_COLUMNS)})")
-        con.execute(
-            f"CREATE TABLE kpi_line_interval ({_ddl(KPI_COLUMNS)}, interval_start TIMESTAMP)"
-        )
-        con.execute(f"CREATE TABLE dim_lines ({_ddl(DIM_LINES_COLUMNS)})")
-        _insert(
-            con,
-            "dim_lines",
-            [
-                {c: conf.get(c) for c in DIM_LINES_COLUMNS} | {"line_code": code}
-                for code, conf in _LINES.items()
-            ],
-        )
-        _insert(con, "kpi_line_daily", [_kpi_row(*d) for d in _DAYS])
-        _insert(con, "kpi_line_interval", _interval_rows())
-        con.execute(
-            "CREATE TABLE kpi_social_tier_daily (line_code VARCHAR, report_date DATE, "
-            "influence_tier VARCHAR, interactions BIGINT, responded BIGINT, "
-            "responded_within_target BIGINT, first_response_target_minutes INTEGER)"
-        )
-        con.executemany(
-            "INSERT INTO kpi_social_tier_daily VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [list(t) for t in _TIERS],
+        create_table(con, "dim_lines", list(dim_lines.values()))
+        create_table(con, "kpi_line_daily", [_kpi_row(conf[d["line_code"]], d) for d in days])
+        create_table(con, "kpi_line_interval", _interval_rows(days, names, conf))
+        create_table(
+            con, "kpi_social_tier_daily", read_rows(ROWS / "kpi_social_tier_daily.csv", "kpi_social_tier_daily")
         )
 
         if legacy_schema:
-            inbound = [c for c, conf in _LINES.items() if conf["direction"] == "inbound"]
-            inbound.append("sin_mapear")
-            for table in ("kpi_line_daily", "kpi_line_interval", "dim_lines"):
+            inbound = [code for code, c in conf.items() if c["direction"] == "inbound"]
+            for table, keep in LEGACY_COLUMNS.items():
                 con.execute(
                     f"DELETE FROM {table} WHERE line_code NOT IN (SELECT unnest($codes))",
                     {"codes": inbound},
                 )
-            for table in ("kpi_line_daily", "kpi_line_interval"):
-                for column in NEW_KPI_COLUMNS:
-                    con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-            for column in list(DIM_LINES_COLUMNS)[list(DIM_LINES_COLUMNS).index("repeat_contact_days"):]:
-                con.execute(f"ALTER TABLE dim_lines DROP COLUMN {column}")
+                for column in mart_contracts.columns(table):
+                    if column not in keep:
+                        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
             con.execute("DROP TABLE kpi_social_tier_daily")
 
         if with_publish_log:
+            # written by the publication (ingestion/publish.py), not a dbt mart: no contract
             con.execute("CREATE TABLE publish_log (published_at TIMESTAMPTZ)")
             con.execute("INSERT INTO publish_log VALUES ('2025-11-05 09:15:00+00')")
     return path

@@ -6,7 +6,11 @@ Not a conftest: the tests import it explicitly. It extends the Resumen fixture
 with the marts of the column contract of issue 4: sla_compliance_monthly,
 sla_compliance_daily, sla_compliance_interval, fct_sla_units, the contract and
 outage dimensions and the data-quality tables, plus the fct_calls, fct_cases and
-fct_social_interactions rows behind the units.
+fct_social_interactions rows behind the units. The rows are CSV files in
+tests/fixtures/dashboards/cumplimiento/ (one per table, typed by the marts' contracts):
+the contract's terms (dim_contract_terms.csv), each term's raw and outage-adjusted figures
+by day and by interval, and each month's certification; this module derives what the
+marts derive (values, compliance, penalties, the units behind the intervals).
 
 Three lines (atc, bo_atc, bo_social), two months:
 - October 2025, every line certifiable: the default month. atc's service level
@@ -28,99 +32,14 @@ import duckdb
 import pandas as pd
 
 from tests import dashboard_fixtures as fx
+from tests.fixture_tables import FIXTURES_DIR, create_table, read_rows
 
 OCTOBER = dt.date(2025, 10, 1)
 NOVEMBER = dt.date(2025, 11, 1)
 OUTAGE_ID = "FM-2025-10-02"
 OUTAGE_DAY = dt.date(2025, 10, 2)
-LINE_NAMES = {code: fx._LINES[code]["line_name"] for code in ("atc", "bo_atc", "bo_social")}
-DIRECTIONS = {code: fx._LINES[code]["direction"] for code in LINE_NAMES}
-LINE_CAPS = {"atc": 6.0, "bo_atc": 10.0, "bo_social": 10.0}
-CONTRACT_VERSIONS = {OCTOBER: "2025-01", NOVEMBER: "2025-11"}
-
-# term_code: (term_name, metric, unit, comparison, target, threshold,
-#             threshold_unit, outage_exclusion, penalty % per point, penalty cap %)
-TERMS = {
-    "atc": {
-        "service_level": (
-            "Nivel de servicio 80/20", "service_level", "share", "at_least", 0.80, 20.0,
-            "seconds", True, 1.0, 5.0,
-        ),
-        "abandon_rate": (
-            "Tasa de abandono", "abandon_rate", "share", "at_most", 0.05, None,
-            None, False, 0.5, 5.0,
-        ),
-        "asa": (
-            "Velocidad media de respuesta", "average_speed_of_answer", "seconds", "at_most",
-            30.0, None, None, True, 0.2, 5.0,
-        ),
-    },
-    "bo_atc": {
-        "resolution": (
-            "Resolución en 24 h hábiles", "resolution_within_target", "share", "at_least",
-            0.90, 24.0, "business_hours", False, 1.0, 10.0,
-        ),
-    },
-    "bo_social": {
-        "first_response": (
-            "Primera respuesta en 60 min hábiles", "first_response_within_target", "share",
-            "at_least", 0.90, 60.0, "business_minutes", False, 1.0, 10.0,
-        ),
-    },
-}
+LINE_NAMES = {code: fx.lines()[code]["line_name"] for code in ("atc", "bo_atc", "bo_social")}
 UNIT_KINDS = {"atc": "call", "bo_atc": "case", "bo_social": "interaction"}
-
-# (line, term, day): (raw numerator, raw denominator, excluded units, excluded
-# numerator); adjusted = raw minus the excluded part when the term allows it.
-_DAYS = {
-    ("atc", "service_level", dt.date(2025, 10, 1)): (510, 600, 0, 0),
-    ("atc", "service_level", OUTAGE_DAY): (250, 400, 200, 80),
-    ("atc", "service_level", dt.date(2025, 10, 3)): (140, 200, 0, 0),
-    ("atc", "abandon_rate", dt.date(2025, 10, 1)): (60, 600, 0, 0),
-    ("atc", "abandon_rate", OUTAGE_DAY): (20, 400, 0, 0),
-    ("atc", "abandon_rate", dt.date(2025, 10, 3)): (16, 200, 0, 0),
-    # ASA: total wait seconds over answered calls
-    ("atc", "asa", dt.date(2025, 10, 1)): (12000, 400, 0, 0),
-    ("atc", "asa", OUTAGE_DAY): (9000, 250, 100, 3900),
-    ("atc", "asa", dt.date(2025, 10, 3)): (6000, 150, 0, 0),
-    ("bo_atc", "resolution", dt.date(2025, 10, 1)): (95, 100, 0, 0),
-    ("bo_atc", "resolution", dt.date(2025, 10, 2)): (95, 100, 0, 0),
-    ("atc", "service_level", dt.date(2025, 11, 3)): (70, 100, 0, 0),
-    ("atc", "abandon_rate", dt.date(2025, 11, 3)): (4, 100, 0, 0),
-    ("atc", "asa", dt.date(2025, 11, 3)): (3200, 80, 0, 0),
-    ("bo_atc", "resolution", dt.date(2025, 11, 3)): (85, 100, 0, 0),
-    ("bo_social", "first_response", dt.date(2025, 11, 3)): (19, 20, 0, 0),
-}
-# Terms evaluated in a month without any day of volume.
-_EMPTY_TERMS = {(OCTOBER, "bo_social", "first_response")}
-
-# atc's service level by interval: (day, "HH:MM"): (within, calls, excluded,
-# excluded within). Sums to the days above.
-_SL_INTERVALS = {
-    (dt.date(2025, 10, 1), "09:00"): (260, 300, 0, 0),
-    (dt.date(2025, 10, 1), "09:30"): (250, 300, 0, 0),
-    (OUTAGE_DAY, "09:00"): (150, 200, 50, 15),
-    (OUTAGE_DAY, "09:30"): (100, 200, 150, 65),
-    (dt.date(2025, 10, 3), "10:00"): (140, 200, 0, 0),
-    (dt.date(2025, 11, 3), "10:00"): (70, 100, 0, 0),
-}
-# Units behind bo_atc's resolution and bo_social's first response, one interval a day.
-_OTHER_INTERVALS = {
-    ("bo_atc", "resolution", dt.date(2025, 10, 1), "11:00"): (95, 100),
-    ("bo_atc", "resolution", dt.date(2025, 10, 2), "11:00"): (95, 100),
-    ("bo_atc", "resolution", dt.date(2025, 11, 3), "11:00"): (85, 100),
-    ("bo_social", "first_response", dt.date(2025, 11, 3), "12:00"): (19, 20),
-}
-
-# Certifiability per (month, line): (days without data, days with rejects, note).
-_INCOMPLETE = {
-    (NOVEMBER, "atc"): (
-        "2025-11-01,2025-11-02",
-        "2025-11-04",
-        "No certificable: 2 días sin datos (2025-11-01, 2025-11-02); "
-        "1 día con rechazos (2025-11-04)",
-    ),
-}
 
 # ------------------------------------------------------------ expected answers
 
@@ -204,150 +123,123 @@ EXPECTED_OUTAGE_DAY_INTERVALS = [
 
 # ------------------------------------------------------------ builders
 
+ROWS = FIXTURES_DIR / "cumplimiento"
+# Tables of the column contract the page does not read, published empty so an audit
+# report builder finds what it reads.
+_EMPTY_TABLES = ("data_quality_files", "data_quality_daily", "sla_input_files")
+
 
 def _ratio(num, den):
     return num / den if den else None
 
 
-def _evaluate(line: str, term: str, num, den, excluded, excluded_num) -> dict:
-    """Raw and adjusted figures, compliance, margin and shortfall of one term over
-    some units, as the marts compute them. For an average (seconds) the units are
-    answered calls and `excluded_num` the wait seconds of the excluded ones."""
-    _, _, unit, comparison, target, *_, outage_exclusion, _, _ = TERMS[line][term]
-    if not outage_exclusion:
-        excluded = excluded_num = 0
-    adj_num = num - excluded_num
-    adj_den = den - excluded
-    value = _ratio(adj_num, adj_den)
+def _terms() -> dict[tuple[str, str], dict]:
+    """dim_contract_terms' fixture rows by (line, term)."""
+    rows = read_rows(ROWS / "dim_contract_terms.csv", "dim_contract_terms")
+    return {(r["line_code"], r["term_code"]): r for r in rows}
+
+
+def _evaluate(term: dict, figures: dict) -> dict:
+    """Compliance, margin and shortfall of one term over some units, as the marts compute
+    them, from their raw and adjusted (outage-excluded) numerator and denominator. For an
+    average (seconds) the units are answered calls and the numerators wait seconds."""
+    if not term["outage_exclusion"]:
+        assert figures["excluded_units"] == 0, ("a term without outage exclusion excludes nothing", term, figures)
+    value = _ratio(figures["adjusted_numerator"], figures["adjusted_denominator"])
     if value is None:
         is_met = margin = None
         shortfall = 0.0
     else:
-        margin = value - target if comparison == "at_least" else target - value
+        target = term["target"]
+        margin = value - target if term["comparison"] == "at_least" else target - value
         is_met = margin >= -1e-12
-        if unit == "share":
-            shortfall = max(0.0, -margin * 100)
-        else:
-            shortfall = max(0.0, -margin / target * 100)
+        shortfall = max(0.0, -margin * 100 if term["unit"] == "share" else -margin / target * 100)
     return {
-        "raw_numerator": float(num),
-        "raw_denominator": float(den),
-        "raw_value": _ratio(num, den),
-        "excluded_units": excluded,
-        "pending_units": 0,
-        "volume": int(adj_den),
-        "adjusted_numerator": float(adj_num),
-        "adjusted_denominator": float(adj_den),
+        **figures,
+        "raw_value": _ratio(figures["raw_numerator"], figures["raw_denominator"]),
         "adjusted_value": value,
+        "pending_units": 0,
+        "volume": int(figures["adjusted_denominator"]),
         "is_met": is_met,
         "margin": margin,
         "shortfall_points": shortfall,
     }
 
 
-def _term_columns(line: str, term: str) -> dict:
-    name, metric, unit, comparison, target, *_ = TERMS[line][term]
+def _term_columns(term: dict) -> dict:
     return {
-        "line_code": line,
-        "term_code": term,
-        "term_name": name,
-        "metric": metric,
-        "unit": unit,
-        "comparison": comparison,
-        "target": target,
+        name: term[name]
+        for name in ("line_code", "term_code", "term_name", "metric", "unit", "comparison", "target")
     }
 
 
-def _months() -> dict[dt.date, set[tuple[str, str]]]:
-    terms: dict[dt.date, set[tuple[str, str]]] = {}
-    for line, term, day in _DAYS:
-        terms.setdefault(day.replace(day=1), set()).add((line, term))
-    for month, line, term in _EMPTY_TERMS:
-        terms.setdefault(month, set()).add((line, term))
-    return terms
+_FIGURES = ("raw_numerator", "raw_denominator", "excluded_units", "adjusted_numerator", "adjusted_denominator")
 
 
 def _monthly_rows() -> list[dict]:
+    """sla_compliance_monthly.csv's terms of each month and line (certification, contract
+    version, caps) with the figures of sla_compliance_daily.csv summed over the month,
+    each term's penalty and the line's, capped."""
+    terms = _terms()
+    days = read_rows(ROWS / "sla_compliance_daily.csv", "sla_compliance_daily")
+    lines = fx.lines()
     rows = []
-    for month, month_terms in sorted(_months().items()):
-        by_line: dict[str, list[dict]] = {}
-        for line, term in sorted(month_terms):
-            days = [v for (ln, tm, d), v in _DAYS.items() if (ln, tm) == (line, term) and d.replace(day=1) == month]
-            totals = [sum(v[i] for v in days) for i in range(4)]
-            name, metric, unit, comparison, target, threshold, threshold_unit, exclusion, per_point, cap = (
-                TERMS[line][term]
-            )
-            figures = _evaluate(line, term, *totals)
-            penalty = 0.0 if figures["is_met"] in (True, None) else min(
-                cap, figures["shortfall_points"] * per_point
-            )
-            no_data, rejects, note = _INCOMPLETE.get((month, line), ("", "", "Certificable"))
-            row = {
-                **_term_columns(line, term),
-                "compliance_key": f"{line}|{month:%Y-%m}|{term}",
-                "line_name": LINE_NAMES[line],
-                "direction": DIRECTIONS[line],
-                "report_month": month,
-                "threshold": threshold,
-                "threshold_unit": threshold_unit,
-                "denominator_variant": "offered_minus_short" if metric == "service_level" else None,
-                "outage_exclusion": exclusion,
-                "contract_version": CONTRACT_VERSIONS[month],
-                "term_effective_from": dt.date(2025, 1, 1),
+    for month in read_rows(ROWS / "sla_compliance_monthly.csv", "sla_compliance_monthly"):
+        key = (month["line_code"], month["term_code"])
+        term = terms[key]
+        in_month = [
+            d for d in days
+            if (d["line_code"], d["term_code"]) == key and d["report_date"].replace(day=1) == month["report_month"]
+        ]
+        figures = _evaluate(term, {f: sum(d[f] for d in in_month) for f in _FIGURES})
+        penalty = 0.0 if figures["is_met"] in (True, None) else min(
+            term["penalty_cap_percent"], figures["shortfall_points"] * term["penalty_percent_per_point"]
+        )
+        rows.append(
+            {
+                **month,
+                **_term_columns(term),
+                **{name: term[name] for name in (
+                    "threshold", "threshold_unit", "outage_exclusion", "penalty_percent_per_point",
+                    "penalty_cap_percent",
+                )},
                 **figures,
-                "volume": int(figures["adjusted_denominator"]),
-                "pending_units": 0,
-                "line_pending_units": 0,
-                "lost_records": 0,
-                "queued_calls": 0,
-                "lost_record_max_share": 0.001,
-                "penalty_percent_per_point": per_point,
-                "penalty_cap_percent": cap,
+                "compliance_key": f"{key[0]}|{month['report_month']:%Y-%m}|{key[1]}",
+                "line_name": lines[key[0]]["line_name"],
+                "direction": lines[key[0]]["direction"],
                 "penalty_percent": penalty,
-                "line_penalty_cap_percent": LINE_CAPS[line],
-                "is_certifiable": (month, line) not in _INCOMPLETE,
-                "days_without_data": no_data,
-                "days_with_rejects": rejects,
-                "completeness_note": note,
             }
-            by_line.setdefault(line, []).append(row)
-        for line, line_rows in by_line.items():
-            total = min(LINE_CAPS[line], sum(r["penalty_percent"] for r in line_rows))
-            for r in line_rows:
-                r["line_penalty_percent"] = total
-            rows += line_rows
+        )
+    for r in rows:
+        line_month = [o for o in rows if (o["line_code"], o["report_month"]) == (r["line_code"], r["report_month"])]
+        r["line_penalty_percent"] = min(r["line_penalty_cap_percent"], sum(o["penalty_percent"] for o in line_month))
     return rows
 
 
 def _period_rows() -> tuple[list[dict], list[dict]]:
+    terms = _terms()
     daily, intervals = [], []
-    for (line, term, day), values in sorted(_DAYS.items()):
-        base = {**_term_columns(line, term), "report_month": day.replace(day=1), "report_date": day}
+    for r in read_rows(ROWS / "sla_compliance_daily.csv", "sla_compliance_daily"):
+        term, day = terms[(r["line_code"], r["term_code"])], r["report_date"]
         daily.append(
-            {**base, "compliance_day_key": f"{line}|{day}|{term}", **_evaluate(line, term, *values)}
-        )
-    for (day, hhmm), values in sorted(_SL_INTERVALS.items()):
-        start = dt.datetime.combine(day, dt.time.fromisoformat(hhmm))
-        intervals.append(
             {
-                **_term_columns("atc", "service_level"),
+                **_term_columns(term),
                 "report_month": day.replace(day=1),
                 "report_date": day,
-                "interval_start": start,
-                "compliance_interval_key": f"atc|{start:%Y-%m-%dT%H:%M}|service_level",
-                **_evaluate("atc", "service_level", *values),
+                "compliance_day_key": f"{r['line_code']}|{day}|{r['term_code']}",
+                **_evaluate(term, {f: r[f] for f in _FIGURES}),
             }
         )
-    for (line, term, day, hhmm), (num, den) in sorted(_OTHER_INTERVALS.items()):
-        start = dt.datetime.combine(day, dt.time.fromisoformat(hhmm))
+    for r in read_rows(ROWS / "sla_compliance_interval.csv", "sla_compliance_interval"):
+        term, start = terms[(r["line_code"], r["term_code"])], r["interval_start"]
         intervals.append(
             {
-                **_term_columns(line, term),
-                "report_month": day.replace(day=1),
-                "report_date": day,
+                **_term_columns(term),
+                "report_month": start.date().replace(day=1),
+                "report_date": start.date(),
                 "interval_start": start,
-                "compliance_interval_key": f"{line}|{start:%Y-%m-%dT%H:%M}|{term}",
-                **_evaluate(line, term, num, den, 0, 0),
+                "compliance_interval_key": f"{r['line_code']}|{start:%Y-%m-%dT%H:%M}|{r['term_code']}",
+                **_evaluate(term, {f: r[f] for f in _FIGURES}),
             }
         )
     for rows in (daily, intervals):
@@ -362,12 +254,12 @@ def _unit_rows() -> tuple[list[dict], list[dict], list[dict], list[dict]]:
     others; the excluded ones (outage) are the first of each interval."""
     units, calls, cases, interactions = [], [], [], []
     number = 0
-    sl = {("atc", "service_level", d, h): v for (d, h), v in _SL_INTERVALS.items()}
-    other = {k: (num, den, 0, 0) for k, (num, den) in _OTHER_INTERVALS.items()}
-    for (line, term, day, hhmm), (within, total, excluded, excluded_within) in sorted(
-        {**sl, **other}.items()
-    ):
-        start = dt.datetime.combine(day, dt.time.fromisoformat(hhmm))
+    terms = _terms()
+    for r in read_rows(ROWS / "sla_compliance_interval.csv", "sla_compliance_interval"):
+        line, term, start = r["line_code"], r["term_code"], r["interval_start"]
+        day, metric = start.date(), terms[(line, term)]["metric"]
+        within, total, excluded = int(r["raw_numerator"]), int(r["raw_denominator"]), r["excluded_units"]
+        excluded_within = within - int(r["adjusted_numerator"])
         kind = UNIT_KINDS[line]
         # excluded: `excluded_within` within + the rest not; then the others.
         flags = [(True, True)] * excluded_within + [(True, False)] * (excluded - excluded_within)
@@ -425,7 +317,7 @@ def _unit_rows() -> tuple[list[dict], list[dict], list[dict], list[dict]]:
                     "sla_unit_key": f"{line}|{term}|{key}",
                     "line_code": line,
                     "term_code": term,
-                    "metric": TERMS[line][term][1],
+                    "metric": metric,
                     "report_month": day.replace(day=1),
                     "report_date": day,
                     "interval_start": start,
@@ -434,7 +326,7 @@ def _unit_rows() -> tuple[list[dict], list[dict], list[dict], list[dict]]:
                     "numerator": 1.0 if ok else 0.0,
                     "denominator": 1.0,
                     "unit_state": "excluded" if is_excluded else (
-                        ("missed" if ok else "met") if TERMS[line][term][1] == "abandon_rate"
+                        ("missed" if ok else "met") if metric == "abandon_rate"
                         else ("met" if ok else "missed")),
                     "is_excluded": is_excluded,
                     "outage_id": OUTAGE_ID if is_excluded else None,
@@ -443,192 +335,13 @@ def _unit_rows() -> tuple[list[dict], list[dict], list[dict], list[dict]]:
     return units, calls, cases, interactions
 
 
-MONTHLY_COLUMNS = {
-    "compliance_key": "VARCHAR",
-    "line_code": "VARCHAR",
-    "line_name": "VARCHAR",
-    "direction": "VARCHAR",
-    "report_month": "DATE",
-    "term_code": "VARCHAR",
-    "term_name": "VARCHAR",
-    "metric": "VARCHAR",
-    "unit": "VARCHAR",
-    "comparison": "VARCHAR",
-    "threshold": "DOUBLE",
-    "threshold_unit": "VARCHAR",
-    "target": "DOUBLE",
-    "denominator_variant": "VARCHAR",
-    "outage_exclusion": "BOOLEAN",
-    "contract_version": "VARCHAR",
-    "term_effective_from": "DATE",
-    "raw_numerator": "DOUBLE",
-    "raw_denominator": "DOUBLE",
-    "raw_value": "DOUBLE",
-    "excluded_units": "BIGINT",
-    "adjusted_numerator": "DOUBLE",
-    "adjusted_denominator": "DOUBLE",
-    "adjusted_value": "DOUBLE",
-    "volume": "BIGINT",
-    "met_units": "BIGINT",
-    "missed_units": "BIGINT",
-    "pending_units": "BIGINT",
-    "is_met": "BOOLEAN",
-    "margin": "DOUBLE",
-    "shortfall_points": "DOUBLE",
-    "penalty_percent_per_point": "DOUBLE",
-    "penalty_cap_percent": "DOUBLE",
-    "penalty_percent": "DOUBLE",
-    "line_penalty_cap_percent": "DOUBLE",
-    "line_penalty_percent": "DOUBLE",
-    "is_certifiable": "BOOLEAN",
-    "days_without_data": "VARCHAR",
-    "days_with_rejects": "VARCHAR",
-    "line_pending_units": "BIGINT",
-    "lost_records": "BIGINT",
-    "queued_calls": "BIGINT",
-    "lost_record_max_share": "DOUBLE",
-    "completeness_note": "VARCHAR",
-}
-_PERIOD_COLUMNS = {
-    "line_code": "VARCHAR",
-    "report_month": "DATE",
-    "report_date": "DATE",
-    "term_code": "VARCHAR",
-    "term_name": "VARCHAR",
-    "metric": "VARCHAR",
-    "unit": "VARCHAR",
-    "comparison": "VARCHAR",
-    "target": "DOUBLE",
-    "raw_numerator": "DOUBLE",
-    "raw_denominator": "DOUBLE",
-    "raw_value": "DOUBLE",
-    "excluded_units": "BIGINT",
-    "pending_units": "BIGINT",
-    "volume": "BIGINT",
-    "adjusted_numerator": "DOUBLE",
-    "adjusted_denominator": "DOUBLE",
-    "adjusted_value": "DOUBLE",
-    "is_met": "BOOLEAN",
-    "margin": "DOUBLE",
-}
-DAILY_COLUMNS = {"compliance_day_key": "VARCHAR", **_PERIOD_COLUMNS}
-INTERVAL_COLUMNS = {
-    "compliance_interval_key": "VARCHAR",
-    **_PERIOD_COLUMNS,
-    "interval_start": "TIMESTAMP",
-}
-UNITS_COLUMNS = {
-    "sla_unit_key": "VARCHAR",
-    "line_code": "VARCHAR",
-    "term_code": "VARCHAR",
-    "metric": "VARCHAR",
-    "report_month": "DATE",
-    "report_date": "DATE",
-    "interval_start": "TIMESTAMP",
-    "unit_kind": "VARCHAR",
-    "unit_key": "VARCHAR",
-    "numerator": "DOUBLE",
-    "denominator": "DOUBLE",
-    "unit_state": "VARCHAR",
-    "due_at_local": "TIMESTAMP",
-    "resolution_class": "VARCHAR",
-    "case_status": "VARCHAR",
-    "is_excluded": "BOOLEAN",
-    "outage_id": "VARCHAR",
-}
-# Only the columns of the real marts that the page reads (and their keys).
-CALLS_COLUMNS = {
-    "call_key": "VARCHAR",
-    "line_code": "VARCHAR",
-    "queue_name": "VARCHAR",
-    "entered_at_local": "TIMESTAMP",
-    "entered_date": "DATE",
-    "outcome": "VARCHAR",
-    "line_outcome": "VARCHAR",
-    "agent": "VARCHAR",
-    "wait_seconds": "DOUBLE",
-    "line_wait_seconds": "DOUBLE",
-}
-CASES_COLUMNS = {
-    "case_key": "VARCHAR",
-    "line_code": "VARCHAR",
-    "motive": "VARCHAR",
-    "created_at_local": "TIMESTAMP",
-    "created_date": "DATE",
-    "status": "VARCHAR",
-    "first_response_business_seconds": "DOUBLE",
-    "resolution_business_seconds": "DOUBLE",
-}
-INTERACTIONS_COLUMNS = {
-    "interaction_key": "VARCHAR",
-    "platform": "VARCHAR",
-    "line_code": "VARCHAR",
-    "influence_tier": "VARCHAR",
-    "created_at_local": "TIMESTAMP",
-    "created_date": "DATE",
-    "first_response_business_seconds": "DOUBLE",
-}
-SLA_MARTS = (
-    "sla_compliance_monthly",
-    "sla_compliance_daily",
-    "sla_compliance_interval",
-    "fct_sla_units",
-)
-
-
-def _create(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str], rows: list[dict]) -> None:
-    con.execute(f"CREATE TABLE {table} ({fx._ddl(columns)})")
-    if rows:
-        fx._insert(con, table, [{c: r.get(c) for c in columns} for r in rows])
-
-
 def _dimensions(con: duckdb.DuckDBPyConnection) -> None:
     """The contract, outage and data-quality tables of the column contract, so an
     audit report builder finds what it reads; the page itself does not."""
-    con.execute(
-        "CREATE TABLE dim_contract_versions (contract_version VARCHAR, effective_from DATE, "
-        "effective_to DATE, description VARCHAR, contract_name VARCHAR, contract_file_sha256 VARCHAR)"
-    )
-    con.execute(
-        "INSERT INTO dim_contract_versions VALUES "
-        "('2025-01', '2025-01-01', '2025-11-01', 'Contrato inicial', 'Telecentro', 'a' || repeat('0', 63)), "
-        "('2025-11', '2025-11-01', NULL, 'Adenda de noviembre', 'Telecentro', 'b' || repeat('0', 63))"
-    )
-    con.execute(
-        "CREATE TABLE dim_contract_terms (line_code VARCHAR, term_code VARCHAR, term_name VARCHAR, "
-        "metric VARCHAR, unit VARCHAR, comparison VARCHAR, threshold DOUBLE, threshold_unit VARCHAR, "
-        "target DOUBLE, period VARCHAR, denominator_variant VARCHAR, outage_exclusion BOOLEAN, "
-        "effective_from DATE, effective_to DATE, assumption VARCHAR, contract_file_sha256 VARCHAR)"
-    )
-    for line, terms in TERMS.items():
-        for term, (name, metric, unit, comparison, target, threshold, threshold_unit, exclusion, _, _) in terms.items():
-            con.execute(
-                "INSERT INTO dim_contract_terms VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'month', NULL, ?, "
-                "'2025-01-01', NULL, NULL, 'b' || repeat('0', 63))",
-                [line, term, name, metric, unit, comparison, threshold, threshold_unit, target, exclusion],
-            )
-    con.execute(
-        "CREATE TABLE dim_outages (outage_id VARCHAR, start_local TIMESTAMP, end_local TIMESTAMP, "
-        "area VARCHAR, services VARCHAR)"
-    )
-    con.execute(
-        "INSERT INTO dim_outages VALUES (?, '2025-10-02 09:00', '2025-10-02 10:00', 'AMBA', "
-        "'telefonia,internet')",
-        [OUTAGE_ID],
-    )
-    con.execute(
-        "CREATE TABLE data_quality_files (source VARCHAR, file_path VARCHAR, sha256 VARCHAR, "
-        "size_bytes BIGINT, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, "
-        "first_event_date DATE, last_event_date DATE)"
-    )
-    con.execute(
-        "CREATE TABLE data_quality_daily (data_quality_key VARCHAR, source VARCHAR, report_date DATE, "
-        "files BIGINT, rows_rejected BIGINT, is_covered BOOLEAN)"
-    )
-    con.execute(
-        "CREATE TABLE sla_input_files (sla_input_file_key VARCHAR, line_code VARCHAR, report_month DATE, "
-        "role VARCHAR, source VARCHAR, file_path VARCHAR, sha256 VARCHAR, units BIGINT)"
-    )
+    for model in ("dim_contract_versions", "dim_contract_terms", "dim_outages"):
+        create_table(con, model, read_rows(ROWS / f"{model}.csv", model))
+    for model in _EMPTY_TABLES:
+        create_table(con, model, [])
 
 
 def build_sla_serving_db(path: Path, *, without: tuple[str, ...] = ()) -> Path:
@@ -644,18 +357,18 @@ def add_sla_marts(path: Path, *, without: tuple[str, ...] = ()) -> Path:
     daily, intervals = _period_rows()
     units, calls, cases, interactions = _unit_rows()
     tables = {
-        "sla_compliance_monthly": (MONTHLY_COLUMNS, _monthly_rows()),
-        "sla_compliance_daily": (DAILY_COLUMNS, daily),
-        "sla_compliance_interval": (INTERVAL_COLUMNS, intervals),
-        "fct_sla_units": (UNITS_COLUMNS, units),
-        "fct_calls": (CALLS_COLUMNS, calls),
-        "fct_cases": (CASES_COLUMNS, cases),
-        "fct_social_interactions": (INTERACTIONS_COLUMNS, interactions),
+        "sla_compliance_monthly": _monthly_rows(),
+        "sla_compliance_daily": daily,
+        "sla_compliance_interval": intervals,
+        "fct_sla_units": units,
+        "fct_calls": calls,
+        "fct_cases": cases,
+        "fct_social_interactions": interactions,
     }
     with duckdb.connect(str(path)) as con:
-        for table, (columns, rows) in tables.items():
+        for table, rows in tables.items():
             if table not in without:
-                _create(con, table, columns, rows)
+                create_table(con, table, rows)
         _dimensions(con)
     return path
 
