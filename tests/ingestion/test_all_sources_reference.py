@@ -8,7 +8,8 @@ import json
 
 import duckdb
 import pytest
-from conftest import build_warehouse
+
+from tests.conftest import build_warehouse
 
 SOURCES_WITH_FILES = {"asterisk_queue_log": 6, "asterisk_cdr": 4, "call_detail": 1, "crm_cases": 1,
                       "otrs_tickets": 1, "twitter_v2": 4, "facebook_graph": 7}

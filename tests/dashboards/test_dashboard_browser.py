@@ -20,9 +20,9 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
-from tests import dashboard_fixtures as fx
+from tests.dashboards import dashboard_fixtures as fx
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -194,7 +194,7 @@ def _check_resumen(driver: webdriver.Chrome, url: str, tmp_path: Path) -> None:
 def test_cumplimiento_renders_in_chromium(tmp_path):
     """The "Cumplimiento SLA" page over a serving copy with the SLA marts: its
     table of contract terms and the daily chart of the drill-down."""
-    from tests import sla_dashboard_fixtures as sfx
+    from tests.dashboards import sla_dashboard_fixtures as sfx
 
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.fail(

@@ -1,7 +1,7 @@
 """Every page of the dashboard on a serving copy built by the real pipeline.
 
-The other dashboard tests read hand-written serving copies (tests/dashboard_fixtures.py,
-tests/sla_dashboard_fixtures.py): a mart column renamed in dbt, or misspelt in a page's
+The other dashboard tests read hand-written serving copies (tests/dashboards/dashboard_fixtures.py,
+tests/dashboards/sla_dashboard_fixtures.py): a mart column renamed in dbt, or misspelt in a page's
 queries (dashboards/app_pages/*_queries.py), would show "—" there while they pass (the
 serving connection reads a column an older copy lacks as NULL). Here four simulated days with every source (30/10 to 02/11/2025,
 a declared outage on 31/10 and one on 02/11) go through the loaders, dbt build and the
@@ -26,14 +26,14 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 from dashboards.app_pages import cumplimiento_queries as sla_queries
 from dashboards.app_pages import resumen_queries as queries
 from ingestion import settings
 from ingestion.publish import publish
 from tests.conftest import build_warehouse
-from tests.independent_kpis import LOCAL, calls_from_events, daily_kpis, line_contacts, read_events
+from tests.warehouse.independent_kpis import LOCAL, calls_from_events, daily_kpis, line_contacts, read_events
 
 APP = ROOT / "dashboards" / "app.py"
 PAGES = {"resumen.py", "cumplimiento.py"}
@@ -534,7 +534,7 @@ def test_cumplimiento_shows_each_months_terms_as_the_mart_has_them(serving):
     _check_month(at, serving, NOVEMBER)
     at = _choose(at, "Mes", OCTOBER)
     _check_month(at, serving, OCTOBER)
-    # recomputed from the queue_log text and the outage file (tests/independent_kpis.py): the
+    # recomputed from the queue_log text and the outage file (tests/warehouse/independent_kpis.py): the
     # help desk's October contacts (transfers from atc and overflows counted once), raw and
     # without those that entered during the 31/10 outage; short abandons are in no
     # denominator and not counted as excluded

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pytest
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
-from tests import dashboard_fixtures as fx
+from tests.dashboards import dashboard_fixtures as fx
 
 APP = ROOT / "dashboards" / "app.py"
 PAGE = ROOT / "dashboards" / "app_pages" / "resumen.py"
@@ -21,13 +20,6 @@ NO_DATA = "Todavía no hay datos publicados: ejecute `make build`"
 CHART_COUNT = len(fx.LINE_ORDER) + sum(
     fx.EXPECTED[c]["direction"] == "backoffice" for c in fx.LINE_ORDER
 )
-
-
-@pytest.fixture
-def serving(tmp_path, monkeypatch) -> Path:
-    path = fx.build_serving_db(tmp_path / "serving.duckdb")
-    monkeypatch.setenv("SLA_SERVING_DB", str(path))
-    return path
 
 
 def _run(script: Path) -> AppTest:

@@ -10,12 +10,12 @@ import math
 
 import duckdb
 import pytest
-from conftest import build_warehouse
-from independent_kpis import calls_from_events, daily_kpis, read_events
 
 from contract import load_config
 from ingestion import settings
 from simulator import generate
+from tests.conftest import build_warehouse
+from tests.warehouse.independent_kpis import calls_from_events, daily_kpis, read_events
 
 FIELDS = ["offered", "answered", "abandoned", "short_abandoned", "unanswered_by_system",
           "pending_calls", "lost_records", "service_level", "asa_seconds", "abandon_rate",

@@ -2,7 +2,7 @@
 page tests, with hand-computed answers.
 
 Not a conftest: the tests import it explicitly. It extends the Resumen fixture
-(tests/dashboard_fixtures.py, whose tables and numbers it leaves as they are)
+(tests/dashboards/dashboard_fixtures.py, whose tables and numbers it leaves as they are)
 with the marts of the column contract of issue 4: sla_compliance_monthly,
 sla_compliance_daily, sla_compliance_interval, fct_sla_units, the contract and
 outage dimensions and the data-quality tables, plus the fct_calls, fct_cases and
@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from tests import dashboard_fixtures as fx
+from tests.dashboards import dashboard_fixtures as fx
 from tests.fixture_tables import FIXTURES_DIR, create_table, read_rows
 
 OCTOBER = dt.date(2025, 10, 1)

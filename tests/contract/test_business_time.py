@@ -20,11 +20,11 @@ from datetime import date, datetime, time, timedelta
 import duckdb
 import holidays
 import pytest
-from conftest import build_warehouse
 
 from contract import load_config
 from ingestion import settings
 from simulator import generate
+from tests.conftest import build_warehouse
 
 CLOSED = holidays.country_holidays("AR", years=[2026])
 SOCIAL_HOURS = 'business_hours: {weekdays: "08:00-22:00", saturday: "09:00-18:00", sunday: "09:00-18:00"}'

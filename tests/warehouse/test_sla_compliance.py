@@ -4,7 +4,7 @@ A simulated operation spanning two months (30 January - 2 February 2024) is buil
 test contract written here (not the shipped one): the help desk's service level is 80/20
 with outage exclusion in January, and an amendment from February makes it 85/10. A
 declared outage window is written by the test. The independent oracle reads the queue_log
-text (tests/independent_kpis.py), applies the terms and the window in plain Python, and
+text (tests/warehouse/independent_kpis.py), applies the terms and the window in plain Python, and
 must agree with `sla_compliance_monthly` on both the raw and the adjusted figures.
 """
 
@@ -21,7 +21,7 @@ import yaml
 
 from ingestion import settings
 from tests.conftest import build_warehouse
-from tests.independent_kpis import LOCAL, calls_from_events, line_contacts, read_events
+from tests.warehouse.independent_kpis import LOCAL, calls_from_events, line_contacts, read_events
 
 OUTAGE = ("TEST-OUT-1", datetime(2024, 1, 31, 10, 0), datetime(2024, 1, 31, 12, 30))
 

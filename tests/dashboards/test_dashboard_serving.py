@@ -11,7 +11,7 @@ from streamlit.connections import BaseConnection
 
 from dashboards import serving as serving_module
 from dashboards.serving import ServingConnection, ServingUnavailable, serving
-from tests import dashboard_fixtures as fx
+from tests.dashboards import dashboard_fixtures as fx
 
 COUNT_SQL = "SELECT count(*) AS n FROM kpi_line_daily"
 

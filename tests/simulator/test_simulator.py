@@ -17,7 +17,7 @@ import yaml
 from simulator import generate, outages_csv_path
 from simulator.contract import load_contract
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 BA = timezone(timedelta(hours=-3))  # Buenos Aires, no DST since 2009
 SEED = 20130527

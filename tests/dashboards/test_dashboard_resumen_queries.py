@@ -1,8 +1,7 @@
-"""The Resumen page's queries against a hand-built serving file (tests/dashboard_fixtures.py)."""
+"""The Resumen page's queries against a hand-built serving file (tests/dashboards/dashboard_fixtures.py)."""
 
 import datetime as dt
 import os
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -12,14 +11,7 @@ import streamlit as st
 from dashboards.app_pages import resumen_queries as queries
 from dashboards.serving import ServingUnavailable
 from dashboards.serving import serving as serving_connection
-from tests import dashboard_fixtures as fx
-
-
-@pytest.fixture
-def serving(tmp_path, monkeypatch) -> Path:
-    path = fx.build_serving_db(tmp_path / "serving.duckdb")
-    monkeypatch.setenv("SLA_SERVING_DB", str(path))
-    return path
+from tests.dashboards import dashboard_fixtures as fx
 
 
 def test_month_to_date_sums_numerators_and_denominators(serving):

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from conftest import build_warehouse
 
 from ingestion import settings
+from tests.conftest import build_warehouse
 
 T = 1709298000  # 2024-03-01 10:00:00 in Buenos Aires
 

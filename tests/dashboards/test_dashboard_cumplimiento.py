@@ -1,4 +1,4 @@
-"""The "Cumplimiento SLA" page (AppTest against tests/sla_dashboard_fixtures.py)
+"""The "Cumplimiento SLA" page (AppTest against tests/dashboards/sla_dashboard_fixtures.py)
 and its pure builders: formats, tables and charts."""
 
 import base64
@@ -15,25 +15,18 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 from dashboards import charts, tables
 from dashboards.app_pages import cumplimiento_queries as queries
 from presentation import es_ar
-from tests import dashboard_fixtures as fx
-from tests import sla_dashboard_fixtures as sfx
+from tests.dashboards import dashboard_fixtures as fx
+from tests.dashboards import sla_dashboard_fixtures as sfx
 
 APP = ROOT / "dashboards" / "app.py"
 PAGE = ROOT / "dashboards" / "app_pages" / "cumplimiento.py"
 NOT_BUILT = "Los marts de cumplimiento SLA todavía no están en la base publicada"
 REPORTS_UNAVAILABLE = "Los informes de auditoría no están disponibles"
-
-
-@pytest.fixture
-def serving(tmp_path, monkeypatch) -> Path:
-    path = sfx.build_sla_serving_db(tmp_path / "serving.duckdb")
-    monkeypatch.setenv("SLA_SERVING_DB", str(path))
-    return path
 
 
 def _run(script: Path = PAGE) -> AppTest:
@@ -117,7 +110,7 @@ def _captions(at: AppTest) -> str:
 # ---------------------------------------------------------------- month and table
 
 
-def test_opens_on_the_latest_complete_month(serving):
+def test_opens_on_the_latest_complete_month(sla_serving):
     at = _run()
     month = _selectbox(at, "Mes")
     # November is later but not certifiable: October is the latest complete month.
@@ -128,7 +121,7 @@ def test_opens_on_the_latest_complete_month(serving):
     assert line.options == ["Todas las líneas", sfx.ATC, sfx.BO_ATC, sfx.BO_SOCIAL]
 
 
-def test_terms_table_shows_raw_adjusted_and_penalties(serving):
+def test_terms_table_shows_raw_adjusted_and_penalties(sla_serving):
     table = _dataframe(_run(), "sla_terms")
     assert list(table.columns) == sfx.TERM_HEADERS
     assert _rows(table) == sfx.EXPECTED_TERMS[sfx.OCTOBER]
@@ -143,13 +136,13 @@ def test_terms_table_shows_raw_adjusted_and_penalties(serving):
     assert (abandon["Estado"], abandon["Penalidad"]) == ("No cumple", "1,5 %")
 
 
-def test_header_cards_per_line(serving):
+def test_header_cards_per_line(sla_serving):
     at = _run()
     assert _cards(at) == list(sfx.EXPECTED_CARDS[sfx.OCTOBER].values())
     assert not at.warning
 
 
-def test_non_certifiable_month_shows_the_warning_with_its_days(serving):
+def test_non_certifiable_month_shows_the_warning_with_its_days(sla_serving):
     at = _choose(_run(), "Mes", sfx.NOVEMBER)
     assert _cards(at) == list(sfx.EXPECTED_CARDS[sfx.NOVEMBER].values())
     assert _rows(_dataframe(at, "sla_terms")) == sfx.EXPECTED_TERMS[sfx.NOVEMBER]
@@ -164,7 +157,7 @@ def test_non_certifiable_month_shows_the_warning_with_its_days(serving):
     assert certification.proto.help.startswith("No certificable")
 
 
-def test_line_picker_filters_the_rows(serving):
+def test_line_picker_filters_the_rows(sla_serving):
     at = _choose(_run(), "Línea", "bo_atc")
     assert _rows(_dataframe(at, "sla_terms")) == [
         row for row in sfx.EXPECTED_TERMS[sfx.OCTOBER] if row[0] == sfx.BO_ATC
@@ -182,7 +175,7 @@ def test_line_picker_filters_the_rows(serving):
     assert _cards(at) == [sfx.EXPECTED_CARDS[sfx.OCTOBER]["atc"]]
 
 
-def test_terms_csv_download_is_offered(serving):
+def test_terms_csv_download_is_offered(sla_serving):
     at = _run()
     assert [b.label for b in at.download_button][0] == "Descargar tabla (CSV)"
 
@@ -190,13 +183,13 @@ def test_terms_csv_download_is_offered(serving):
 # ---------------------------------------------------------------- drill-down
 
 
-def test_drill_down_opens_on_the_first_missed_term(serving):
+def test_drill_down_opens_on_the_first_missed_term(sla_serving):
     term = _selectbox(_run(), "Término")
     assert term.value == "atc|abandon_rate"
     assert term.options[1] == f"{sfx.ATC} · Tasa de abandono (No cumple)"
 
 
-def test_drill_down_shows_the_days_of_the_term(serving):
+def test_drill_down_shows_the_days_of_the_term(sla_serving):
     at = _choose_term(_run(), "atc", "service_level")
     spec = _chart(at, "sla_daily_chart")
     met, missed = _trace(spec, "Ajustado: cumple"), _trace(spec, "Ajustado: no cumple")
@@ -218,7 +211,7 @@ def test_drill_down_shows_the_days_of_the_term(serving):
     assert day.value == dt.date(2025, 10, 3)
 
 
-def test_a_day_shows_its_intervals_and_units(serving):
+def test_a_day_shows_its_intervals_and_units(sla_serving):
     at = _choose_term(_run(), "atc", "service_level")
     at = _choose(at, "Día", sfx.OUTAGE_DAY)
     intervals = _dataframe(at, "sla_intervals_table")
@@ -260,14 +253,14 @@ def test_a_day_shows_its_intervals_and_units(serving):
     assert entered.iloc[0] == "02/10/2025 09:30:00"
 
 
-def test_units_are_limited(serving):
+def test_units_are_limited(sla_serving):
     at = _choose_term(_run(), "atc", "service_level")
     at = _choose(at, "Día", dt.date(2025, 10, 1))
     assert len(_dataframe(at, "sla_units_table")) == queries.SLA_UNIT_LIMIT == 500
     assert "Se muestran las primeras 500 de 600 unidades." in _captions(at)
 
 
-def test_case_units_come_from_fct_cases(serving):
+def test_case_units_come_from_fct_cases(sla_serving):
     at = _choose(_run(), "Línea", "bo_atc")
     assert _selectbox(at, "Día").value == dt.date(2025, 10, 1)
     units = _dataframe(at, "sla_units_table")
@@ -285,7 +278,7 @@ def test_case_units_come_from_fct_cases(serving):
     assert (units["Numerador"] == "1").sum() == 95
 
 
-def test_interaction_units_come_from_fct_social_interactions(serving):
+def test_interaction_units_come_from_fct_social_interactions(sla_serving):
     at = _choose(_run(), "Mes", sfx.NOVEMBER)
     at = _choose(at, "Línea", "bo_social")
     units = _dataframe(at, "sla_units_table")
@@ -301,7 +294,7 @@ def test_interaction_units_come_from_fct_social_interactions(serving):
     assert set(units["Primera respuesta (hábil)"]) == {"30 min", "120 min"}
 
 
-def test_a_term_without_volume_says_so(serving):
+def test_a_term_without_volume_says_so(sla_serving):
     at = _choose(_run(), "Línea", "bo_social")
     assert "Sin días con volumen en octubre 2025 para este término." in _captions(at)
     assert not at.get("plotly_chart")
@@ -352,15 +345,15 @@ def test_page_through_the_navigation(tmp_path, monkeypatch):
     assert any(NOT_BUILT in i.value for i in at.info)
 
 
-def test_page_through_the_navigation_with_the_marts(serving):
+def test_page_through_the_navigation_with_the_marts(sla_serving):
     at = _run(APP)
     at.switch_page("app_pages/cumplimiento.py").run()
     _ok(at)
     assert _rows(_dataframe(at, "sla_terms")) == sfx.EXPECTED_TERMS[sfx.OCTOBER]
 
 
-def test_empty_monthly_mart_shows_a_notice(serving):
-    with duckdb.connect(str(serving)) as con:
+def test_empty_monthly_mart_shows_a_notice(sla_serving):
+    with duckdb.connect(str(sla_serving)) as con:
         con.execute("DELETE FROM sla_compliance_monthly")
     at = _run()
     assert any("Todavía no hay meses evaluados" in i.value for i in at.info)
@@ -424,7 +417,7 @@ def _report_buttons(at: AppTest) -> list[str]:
     return [b.label for b in at.download_button if b.key and b.key.startswith("sla_report_")]
 
 
-def test_report_is_prepared_on_demand_and_kept_per_month_and_line(serving, monkeypatch):
+def test_report_is_prepared_on_demand_and_kept_per_month_and_line(sla_serving, monkeypatch):
     calls: list = []
     _fake_reports(monkeypatch, calls)
     at = _run()
@@ -448,7 +441,7 @@ def test_report_is_prepared_on_demand_and_kept_per_month_and_line(serving, monke
     assert _report_buttons(at) == ["HTML", "PDF", "CSV", "Excel"]
 
 
-def test_a_failing_report_format_leaves_the_others(serving, monkeypatch):
+def test_a_failing_report_format_leaves_the_others(sla_serving, monkeypatch):
     _fake_reports(monkeypatch, [], fail_pdf=True)
     at = _run()
     at.button(key="sla_prepare_report").click().run()
@@ -457,7 +450,7 @@ def test_a_failing_report_format_leaves_the_others(serving, monkeypatch):
     assert "PDF: no disponible (RuntimeError: sin motor de PDF)." in _captions(at)
 
 
-def test_without_the_report_module_the_page_says_so(serving, monkeypatch):
+def test_without_the_report_module_the_page_says_so(sla_serving, monkeypatch):
     # None in sys.modules makes the import fail, as on an install without reports/.
     monkeypatch.setitem(sys.modules, "reports.audit", None)
     at = _run()
@@ -470,7 +463,7 @@ def test_without_the_report_module_the_page_says_so(serving, monkeypatch):
 @pytest.mark.skipif(
     importlib.util.find_spec("reports") is None, reason="reports/ is not in this checkout"
 )
-def test_the_real_audit_report_downloads(serving):
+def test_the_real_audit_report_downloads(sla_serving):
     if importlib.util.find_spec("reports.audit") is None:
         pytest.skip("reports.audit is not in this checkout")
     at = _run()

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import build_warehouse
-from independent_kpis import calls_from_events, daily_kpis, read_events, repeat_contacts
 
 from contract import load_config
 from ingestion import settings
+from tests.conftest import build_warehouse
+from tests.warehouse.independent_kpis import calls_from_events, daily_kpis, read_events, repeat_contacts
 
 # 2024-03-01 23:59:50 in Buenos Aires = 2024-03-02 02:59:50 UTC
 NIGHT = 1709348390
