@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 # The files whose content decides the figures and the text of a report: every project module
-# the report imports (tests/test_audit_report.py checks it against sys.modules).
+# the report imports (tests/reports/test_audit_report.py checks it against sys.modules).
 CODE_GLOBS = (
     "dbt_project/models/**/*.sql",
     "dbt_project/macros/**/*.sql",
