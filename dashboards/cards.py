@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from contract import metric_label
 from dashboards.families import DEFAULT_DIRECTION
 from presentation.es_ar import (
     fmt_date,
@@ -94,7 +95,7 @@ def inbound_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Car
         Card("Ofrecidas", _count(k, "offered")),
         Card("Atendidas", _count(k, "answered")),
         Card(
-            "Nivel de servicio",
+            metric_label("service_level"),
             fmt_pct(sl),
             *_vs_target(sl, sl_target, fmt_signed_pp, higher_is_better=True),
             description=sl_goal,
@@ -113,7 +114,7 @@ def inbound_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Car
             width=1.2,
         ),
         Card(
-            "Tasa de abandono",
+            metric_label("abandon_rate"),
             fmt_pct(abandon),
             *_vs_target(abandon, abandon_target, fmt_signed_pp, higher_is_better=False),
             description=None
@@ -145,7 +146,7 @@ def outbound_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Ca
         Card("Intentos", _count(k, "attempts")),
         Card("Contactos", _count(k, "contacts")),
         _ratio_card(
-            "Tasa de contacto",
+            metric_label("contact_rate"),
             k.get("contact_rate"),
             period_target(kpis, line, "contact_rate_target"),
             help="Contactos (atendidas con conversación) / intentos, "
@@ -159,7 +160,7 @@ def outbound_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Ca
             width=1.1,
         ),
         _ratio_card(
-            "Tasa de retención",
+            metric_label("retention_rate"),
             k.get("retention_rate"),
             period_target(kpis, line, "retention_rate_target"),
             help="Retenidos / (retenidos + bajas), suma de los días.",

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from contract import metric_label
 from presentation.es_ar import (
     fmt_int,
     fmt_pct_target,
@@ -48,7 +49,7 @@ def interval_chart(
         intervals,
         bars=[("offered", "Ofrecidas"), ("answered", "Atendidas")],
         y_title="Llamadas",
-        line=("service_level", "Nivel de servicio"),
+        line=("service_level", metric_label("service_level")),
         target=service_level_target,
     )
 
@@ -62,7 +63,7 @@ def outbound_interval_chart(
         intervals,
         bars=[("attempts", "Intentos"), ("contacts", "Contactos")],
         y_title="Llamadas salientes",
-        line=("contact_rate", "Tasa de contacto"),
+        line=("contact_rate", metric_label("contact_rate")),
         target=contact_rate_target,
     )
 

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from contract import DEFAULT_TIME_ZONE
 from dashboards.families import DEFAULT_DIRECTION, DIRECTIONS
 from dashboards.serving import ServingConnection, ServingUnavailable, as_date
 
@@ -316,7 +317,7 @@ def published_at(conn: ServingConnection) -> str | None:
         return None
     data_type = str(col["data_type"].iloc[0]).upper()
     if "TIME ZONE" in data_type:
-        value = "timezone('America/Argentina/Buenos_Aires', max(published_at))"
+        value = f"timezone('{DEFAULT_TIME_ZONE}', max(published_at))"
     elif data_type.startswith("TIMESTAMP") or data_type == "DATE":
         value = "max(published_at)"
     else:
