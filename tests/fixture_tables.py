@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tests import mart_contracts
+from presentation import marts as mart_contracts
 
 FIXTURES_DIR = Path(__file__).parent / "fixtures" / "dashboards"
 

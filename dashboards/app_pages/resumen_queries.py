@@ -18,6 +18,7 @@ import pandas as pd
 from contract import DEFAULT_TIME_ZONE
 from dashboards.families import DEFAULT_DIRECTION, DIRECTIONS
 from dashboards.serving import ServingConnection, ServingUnavailable, as_date
+from presentation.marts import typed
 
 # Calls of queues no contract line claims (config/contract.yml `unmapped_line`).
 UNMAPPED_LINE = "sin_mapear"
@@ -26,59 +27,59 @@ TIER_TABLE = "kpi_social_tier_daily"
 INFLUENCE_TIERS = ("alto", "medio", "bajo")
 
 # Flows: summed over the days of a period.
-SUM_COLUMNS = {
+SUM_COLUMNS = typed("kpi_line_daily", (
     # inbound
-    "offered": "BIGINT",
-    "answered": "BIGINT",
-    "abandoned": "BIGINT",
-    "short_abandoned": "BIGINT",
-    "abandoned_not_short": "BIGINT",
-    "answered_within_threshold": "BIGINT",
-    "service_level_denominator_calls": "BIGINT",
-    "total_answer_wait_seconds": "DOUBLE",
-    "answered_identified": "BIGINT",
-    "repeat_contacts": "BIGINT",
+    "offered",
+    "answered",
+    "abandoned",
+    "short_abandoned",
+    "abandoned_not_short",
+    "answered_within_threshold",
+    "service_level_denominator_calls",
+    "total_answer_wait_seconds",
+    "answered_identified",
+    "repeat_contacts",
     # outbound
-    "attempts": "BIGINT",
-    "contacts": "BIGINT",
-    "retention_closed": "BIGINT",
-    "retained": "BIGINT",
-    "cancelled": "BIGINT",
+    "attempts",
+    "contacts",
+    "retention_closed",
+    "retained",
+    "cancelled",
     # back office (also social lines' CRM cases)
-    "cases_in": "BIGINT",
-    "cases_resolved": "BIGINT",
-    "resolved_with_target": "BIGINT",
-    "resolved_within_target": "BIGINT",
-    "first_responses": "BIGINT",
-    "first_response_business_seconds_total": "DOUBLE",
-    "reopened": "BIGINT",
+    "cases_in",
+    "cases_resolved",
+    "resolved_with_target",
+    "resolved_within_target",
+    "first_responses",
+    "first_response_business_seconds_total",
+    "reopened",
     # social
-    "interactions": "BIGINT",
-    "responded": "BIGINT",
-    "responded_within_target": "BIGINT",
-    "social_first_response_business_seconds_total": "DOUBLE",
-    "hidden": "BIGINT",
-    "escalated": "BIGINT",
-}
+    "interactions",
+    "responded",
+    "responded_within_target",
+    "social_first_response_business_seconds_total",
+    "hidden",
+    "escalated",
+))
 # Stocks: the value at the end of the period (its last day), never a sum.
-STOCK_COLUMNS = {
-    "backlog_end": "BIGINT",
-    "backlog_age_0_8h": "BIGINT",
-    "backlog_age_8_24h": "BIGINT",
-    "backlog_age_24_72h": "BIGINT",
-    "backlog_age_over_72h": "BIGINT",
-}
+STOCK_COLUMNS = typed("kpi_line_daily", (
+    "backlog_end",
+    "backlog_age_0_8h",
+    "backlog_age_8_24h",
+    "backlog_age_24_72h",
+    "backlog_age_over_72h",
+))
 # Targets: those in force on the last day of the period.
-TARGET_COLUMNS = {
-    "service_level_seconds": "INTEGER",
-    "service_level_target": "DOUBLE",
-    "asa_target_seconds": "DOUBLE",
-    "abandon_rate_target": "DOUBLE",
-    "contact_rate_target": "DOUBLE",
-    "retention_rate_target": "DOUBLE",
-    "resolution_target_share": "DOUBLE",
-    "first_response_target_share": "DOUBLE",
-}
+TARGET_COLUMNS = typed("kpi_line_daily", (
+    "service_level_seconds",
+    "service_level_target",
+    "asa_target_seconds",
+    "abandon_rate_target",
+    "contact_rate_target",
+    "retention_rate_target",
+    "resolution_target_share",
+    "first_response_target_share",
+))
 # Ratios of the period: sum of numerators / sum of denominators, never the mean
 # of daily ratios.
 RATIOS = {
@@ -109,12 +110,10 @@ RATIOS = {
 }
 # What makes a day "active" for any family (the default day is the last active one).
 ACTIVITY_COLUMNS = ("offered", "attempts", "cases_in", "interactions")
-LINE_TARGET_COLUMNS = {
-    **TARGET_COLUMNS,
-    "repeat_contact_days": "INTEGER",
-    "first_response_target_business_hours": "DOUBLE",
-    "resolution_target_business_hours": "DOUBLE",
-}
+LINE_TARGET_COLUMNS = typed(
+    "dim_lines",
+    (*TARGET_COLUMNS, "repeat_contact_days", "first_response_target_business_hours", "resolution_target_business_hours"),
+)
 
 
 def _activity() -> str:
@@ -243,20 +242,20 @@ def period_kpis(conn: ServingConnection, start: dt.date, end: dt.date) -> dict[s
     return {row["line_code"]: row for row in rows}
 
 
-INTERVAL_COLUMNS = {
-    "offered": "BIGINT",
-    "answered": "BIGINT",
-    "service_level": "DOUBLE",
-    "service_level_target": "DOUBLE",
-    "attempts": "BIGINT",
-    "contacts": "BIGINT",
-    "cases_in": "BIGINT",
-    "cases_resolved": "BIGINT",
-    "backlog_end": "BIGINT",
-    "interactions": "BIGINT",
-    "responded": "BIGINT",
-    "responded_within_target": "BIGINT",
-}
+INTERVAL_COLUMNS = typed("kpi_line_interval", (
+    "offered",
+    "answered",
+    "service_level",
+    "service_level_target",
+    "attempts",
+    "contacts",
+    "cases_in",
+    "cases_resolved",
+    "backlog_end",
+    "interactions",
+    "responded",
+    "responded_within_target",
+))
 
 
 def interval_kpis(conn: ServingConnection, day: dt.date) -> pd.DataFrame:
@@ -279,12 +278,12 @@ def interval_kpis(conn: ServingConnection, day: dt.date) -> pd.DataFrame:
     return conn.query(sql, {"day": day})
 
 
-TIER_COLUMNS = {
-    "interactions": "BIGINT",
-    "responded": "BIGINT",
-    "responded_within_target": "BIGINT",
-    "first_response_target_minutes": "DOUBLE",
-}
+TIER_COLUMNS = typed("kpi_social_tier_daily", (
+    "interactions",
+    "responded",
+    "responded_within_target",
+    "first_response_target_minutes",
+))
 
 
 def social_tiers(conn: ServingConnection, day: dt.date) -> pd.DataFrame:

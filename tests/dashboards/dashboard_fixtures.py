@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests import mart_contracts
+from presentation import marts as mart_contracts
 from tests.fixture_tables import FIXTURES_DIR, create_table, read_rows
 
 PREVIOUS_MONTH_DAY = dt.date(2025, 10, 31)

@@ -1,4 +1,4 @@
-"""The marts' contracts as the fixtures read them (tests/mart_contracts.py) and the fixture
+"""The marts' contracts as the fixtures read them (presentation/marts.py) and the fixture
 CSV files typed by them (tests/fixture_tables.py)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from tests import mart_contracts
+from presentation import marts as mart_contracts
 from tests.fixture_tables import FIXTURES_DIR, read_rows
 
 

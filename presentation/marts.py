@@ -2,7 +2,8 @@
 
 Every mart declares its columns (name, order, data_type) in the YAML beside its SQL
 (dbt_project/models/marts/<area>/<model>.yml) and dbt enforces that declaration at build
-time, so it is the one place the test fixtures take column names and types from.
+time, so it is the one place the dashboards' queries and the test fixtures take column
+types from: a page names the columns it reads, the contract says what they are.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def contracts(marts_dir: Path = MARTS_DIR) -> dict[str, dict[str, str]]:
             enforced = ((model.get("config") or {}).get("contract") or {}).get("enforced", True)
             if not enforced:
                 # dbt_project.yml enforces every mart's contract; a model that opts out
-                # has no declared shape to build a fixture from
+                # has no declared shape to read
                 continue
             columns: dict[str, str] = {}
             for column in model.get("columns") or []:
@@ -48,9 +49,21 @@ def columns(model: str) -> dict[str, str]:
         return contracts()[model]
     except KeyError:
         raise KeyError(
-            f"no contracted mart {model!r} under {MARTS_DIR}: the fixture names a model that "
-            "is not published (rename it to one of the marts' <model>.yml models)"
+            f"no contracted mart {model!r} under {MARTS_DIR}: the caller names a model that "
+            "is not published (name one of the marts' <model>.yml models)"
         ) from None
+
+
+def typed(model: str, names: tuple[str, ...]) -> dict[str, str]:
+    """{column: DuckDB type} of the named columns of a published mart, in the order given;
+    a name the contract lacks is an error naming the mart, so a page cannot ask for a
+    column the warehouse never publishes."""
+    declared = columns(model)
+    missing = [name for name in names if name not in declared]
+    if missing:
+        raise KeyError(f"{model} publishes no column {', '.join(missing)} (its contract: "
+                       f"{MARTS_DIR}/**/{model}.yml)")
+    return {name: declared[name] for name in names}
 
 
 def ddl(model: str) -> str:
