@@ -110,7 +110,7 @@ def inbound_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Car
             description=None
             if is_missing(asa_target)
             else f"objetivo {fmt_seconds(asa_target)}",
-            help="Velocidad media de respuesta: espera total de las atendidas / atendidas.",
+            help=f"{metric_label('average_speed_of_answer')}: espera total de las atendidas / atendidas.",
             width=1.2,
         ),
         Card(
