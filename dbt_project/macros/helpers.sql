@@ -55,3 +55,10 @@
             and cal.day between cast(spans.span_start as date) and cast(spans.span_end as date)
     group by spans.span_key
 {%- endmacro %}
+
+{#- The landing source (raw.landing_files.source) of a call of fct_calls: call-detail calls
+    carry their mapping in source_system (call_detail:<mapping>), their files are the
+    call_detail source's. -#}
+{% macro call_landing_source(source_system) -%}
+    case when {{ source_system }} like 'call_detail:%' then 'call_detail' else {{ source_system }} end
+{%- endmacro %}

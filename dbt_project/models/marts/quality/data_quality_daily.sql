@@ -129,7 +129,7 @@ marked as (
 repeat_unknown as (
 
     select
-        calls.source_system as source,
+        {{ call_landing_source('calls.source_system') }} as source,
         calls.entered_date as report_date,
         count(*) as calls_repeat_unknown
     from {{ ref('fct_calls') }} as calls
@@ -142,7 +142,7 @@ repeat_unknown as (
         and exists (
             select 1 from marked
             where
-                marked.source = calls.source_system
+                marked.source = {{ call_landing_source('calls.source_system') }}
                 and marked.files = 0
                 and marked.report_date >= calls.entered_date
                 and marked.report_date <= cast(calls.entered_at_local + to_days(calls.repeat_contact_days) as date)

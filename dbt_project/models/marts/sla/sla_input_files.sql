@@ -230,8 +230,7 @@ due_units as (
         units.line_code,
         units.report_month,
         case
-            when calls.source_system like 'call_detail:%' then 'call_detail'
-            when units.unit_kind = 'call' then calls.source_system
+            when units.unit_kind = 'call' then {{ call_landing_source('calls.source_system') }}
             when units.unit_kind = 'case' then cases.landing_source
             when social.platform = 'twitter' then 'twitter_v2'
             when social.platform = 'facebook' then 'facebook_graph'
@@ -249,8 +248,7 @@ due_units as (
     select
         calls.line_code,
         date_trunc('month', calls.entered_date)::date as report_month,
-        case when calls.source_system like 'call_detail:%' then 'call_detail' else calls.source_system end
-            as source,
+        {{ call_landing_source('calls.source_system') }} as source,
         calls.entered_at_local + to_minutes(measurement.lost_record_after_minutes) as due_at_local
     from calls
     cross join measurement
