@@ -62,17 +62,17 @@ STAGES = {
     # in one query over the raw files (no pseudonyms, no quarantine, no contract: what any
     # extra work of the pipeline is measured against)
     "floor_query": (
-        "import duckdb, sys; "
+        "import duckdb, sys; from contract import DEFAULT_TIME_ZONE; "
         "con = duckdb.connect(); "
         "n = con.execute(\"\"\"with f as (select string_split(line, '|') as p from read_csv(?, "
         "columns={'line': 'VARCHAR'}, delim=chr(31), quote='', escape='', header=false)) "
-        "select count(*) from (select timezone('America/Argentina/Buenos_Aires', "
+        "select count(*) from (select timezone(?, "
         "to_timestamp(try_cast(p[1] as double)))::date as day, p[3] as queue, "
         "count(*) filter (where p[5] = 'ENTERQUEUE') as offered, "
         "count(*) filter (where p[5] = 'CONNECT') as answered, "
         "count(*) filter (where p[5] = 'ABANDON') as abandoned, "
         "count(*) filter (where p[5] = 'CONNECT' and try_cast(p[6] as integer) <= 20) as within_20 "
-        "from f group by all)\"\"\", [sys.argv[1] + '/landing/queue_log/queue_log-*']).fetchone()[0]; "
+        "from f group by all)\"\"\", [sys.argv[1] + '/landing/queue_log/queue_log-*', DEFAULT_TIME_ZONE]).fetchone()[0]; "
         "print('ROWS', n)"
     ),
     # the monthly audit report of the last full simulated month (June, the last, when the
