@@ -1,18 +1,20 @@
 """dbt models as Dagster assets; one translator owns their keys and groups."""
 
 
-import json
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, BackfillPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from assets.partitions import daily_partitions
+from assets.rebuild import dbt_build_args, dbt_vars
 from contract import load_config
 from ingestion import settings
 
@@ -47,16 +49,6 @@ def dbt_resource() -> DbtCliResource:
     return DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
 
 
-def dbt_vars() -> dict:
-    """Contract settings the SQL needs, from the same file the loaders read."""
-    config = load_config(settings.config_path())
-    return {
-        "timezone": config.timezone,
-        "interval_minutes": config.interval_minutes,
-        "unmapped_line": config.unmapped_line,
-    }
-
-
 def _manifest_is_stale() -> bool:
     manifest = dbt_project.manifest_path
     if not manifest.exists():
@@ -84,10 +76,20 @@ def manifest_path() -> Path:
     manifest=manifest_path(),
     project=dbt_project,
     dagster_dbt_translator=WarehouseTranslator(),
+    partitions_def=daily_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
 )
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """dbt build (models, data tests and unit tests) of the staging, intermediate and mart
-    models, with the contract's time zone and interval length as vars."""
+    models, with the contract's time zone and interval length as vars. The run's partitions
+    are the dbt window: the incremental models rebuild those days and every day whose raw
+    data changed since the last complete build (a full refresh when the rules changed)."""
     # dbt runs inside dbt_project/: a relative SLA_WAREHOUSE_DB must name the same file there
-    os.environ["SLA_WAREHOUSE_DB"] = str(settings.warehouse_db())
-    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars())], context=context).stream()
+    warehouse = settings.warehouse_db()
+    os.environ["SLA_WAREHOUSE_DB"] = str(warehouse)
+    config = load_config(settings.config_path())
+    window = context.partition_time_window
+    days = (window.start.date(), (window.end - timedelta(days=1)).date())
+    args = dbt_build_args(dbt_vars(config), warehouse, days, settings.config_path())
+    context.log.info(f"dbt {' '.join(args)}")
+    yield from dbt.cli(args, context=context).stream()

@@ -9,13 +9,13 @@ from dagster import (
     AssetKey,
     AssetSpec,
     BackfillPolicy,
-    DailyPartitionsDefinition,
     MaterializeResult,
     MetadataValue,
     asset,
     multi_asset,
 )
 
+from assets.partitions import daily_partitions
 from assets.resources import WarehouseResource
 from checks.asset_checks import (
     QUEUE_LOG_CHECK_SPECS,
@@ -24,18 +24,11 @@ from checks.asset_checks import (
     files_balance,
     source_files_balance,
 )
-from contract import CONTRACT_TABLES, DEFAULT_TIME_ZONE, load_config, write_config_tables
+from contract import CONTRACT_TABLES, load_config, write_config_tables
 from ingestion import asterisk_cdr, call_detail, crm_cases, otrs, outages, settings, social_facebook, social_twitter
 from ingestion.catalog import ensure_all_raw_tables
 from ingestion.landing import discover_queue_log_files, load_queue_logs, peek_time_range
 from ingestion.sources import Source, load_source
-
-# Local days of the contract's default zone: partition keys are fixed when the definitions
-# load, before any contract file is read.
-daily_partitions = DailyPartitionsDefinition(
-    start_date="2012-01-01", timezone=DEFAULT_TIME_ZONE, end_offset=1
-)
-
 
 CONTRACT_KEYS = [AssetKey(["raw", table]) for table in CONTRACT_TABLES]
 

@@ -52,6 +52,7 @@ def run_dbt(warehouse: Path, *args: str, extra_env: dict | None = None) -> subpr
 def build_warehouse(warehouse: Path, landing: Path, config: Path | None = None) -> None:
     """Load a landing folder (every source) and the contract file, then dbt build: the
     pipeline without Dagster."""
+    from assets.rebuild import dbt_build_args, dbt_vars
     from contract import load_config, write_config_tables
     from ingestion.catalog import load_landing
 
@@ -59,6 +60,5 @@ def build_warehouse(warehouse: Path, landing: Path, config: Path | None = None) 
     with duckdb.connect(str(warehouse)) as db:
         write_config_tables(db, cfg)
         load_landing(db, landing, cfg)
-    run_dbt(warehouse, "build", "--vars",
-            f'{{"timezone": "{cfg.timezone}", "interval_minutes": {cfg.interval_minutes}, '
-            f'"unmapped_line": "{cfg.unmapped_line}"}}')
+    # the arguments the pipeline passes: incremental on a warehouse already built
+    run_dbt(warehouse, *dbt_build_args(dbt_vars(cfg), warehouse, None, config or settings.config_path()))
