@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from datetime import date
 from pathlib import Path
 
@@ -61,11 +62,17 @@ def recorded_fingerprint(warehouse: Path) -> str | None:
 
 
 def dbt_vars(config) -> dict:
-    """Contract settings the SQL needs, from the same file the loaders read."""
+    """Contract settings the SQL needs, from the same file the loaders read, and the reaches
+    of the incremental models that follow from them (docs/incremental.md): how many days a
+    call can wait to become a lost record, how many days a repeat-contact window spans. A
+    change of either changes the contract's fingerprint, so the build that sees it is full."""
+    repeat_days = [line.repeat_contact_days for line in config.lines if line.repeat_contact_days]
     return {
         "timezone": config.timezone,
         "interval_minutes": config.interval_minutes,
         "unmapped_line": config.unmapped_line,
+        "lost_record_reach_days": math.ceil(config.lost_record_after_minutes / 1440),
+        "repeat_contact_reach_days": max(repeat_days, default=0),
     }
 
 

@@ -7,7 +7,23 @@
     one entry. An entry with neither an answer nor an ending event is `pending` while the
     queue_log ends less than the contract's lost-record delay after the entry (the call may
     still be in progress), and a `lost_record` from that delay on (data_end - entered >=
-    delay: the PBX logged no end); both are compared in UTC. -#}
+    delay: the PBX logged no end); both are compared in UTC.
+    Incremental by the local day the entry entered (macros/rebuild_days.sql): a call's events
+    span at most its own day and the next (a queue call lasts less than a day), and the data
+    end decides pending against lost within the lost-record delay; so a changed day d changes
+    the entries of d - max(1, delay in days) .. d, and d + 1 (a re-entry's entry number counts
+    the call's earlier entries). The events are read one day further each way. -#}
+{%- set reach_before = [1, var('lost_record_reach_days')] | max %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='rebuild_days',
+    rebuild_key='cast(' ~ to_local('entered_at_utc') ~ ' as date)',
+    rebuild_before=reach_before,
+    rebuild_after=1,
+    rebuild_sources=['asterisk_queue_log'],
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_rebuild_days') }}
 with
 
 events as (
@@ -17,6 +33,7 @@ events as (
         callid is not null
         and callid not in ('NONE', 'MANAGER', 'REALTIME', 'CLI')
         and queue_name is not null
+        and {{ in_rebuild_days('cast(event_time_local as date)', before=reach_before + 1, after=2) }}
 
 ),
 
@@ -208,6 +225,7 @@ final as (
         ring_no_answer_count,
         ring_canceled_count
     from joined
+    where {{ in_rebuild_days('cast(' ~ to_local('entered_at_utc') ~ ' as date)') }}
 
 )
 

@@ -5,6 +5,9 @@
       added, removed, changed or moved to a rotated file changes it), the day's coverage rows
       (int_source_file_days: a late file, an empty delivery, a rejected line) and, on the day
       the queue_log's data ends, that end (pending calls become lost records as it moves).
+    - asterisk_cdr: every loaded record (file, line and fields) on the local day it started.
+    - call_detail: every loaded call (file, line and fields) on the local day it started
+      (queue entry, else answer, else arrival: the day fct_calls counts it in).
     Sums of 64-bit hashes are exact (HUGEINT) and independent of row order. -#}
 with
 
@@ -18,6 +21,18 @@ file_days as (
 
     select * from {{ ref('int_source_file_days') }}
     where source = 'asterisk_queue_log'
+
+),
+
+cdr as (
+
+    select * from {{ source('raw', 'asterisk_cdr') }}
+
+),
+
+call_detail as (
+
+    select * from {{ source('raw', 'call_detail') }}
 
 ),
 
@@ -61,7 +76,31 @@ end_days as (
 
 ),
 
-final as (
+cdr_days as (
+
+    select
+        'asterisk_cdr' as source,
+        cast({{ to_local('start_utc') }} as date) as day,
+        count(*) as lines,
+        sum(hash(cdr))::hugeint as fingerprint
+    from cdr
+    group by all
+
+),
+
+call_detail_days as (
+
+    select
+        'call_detail' as source,
+        cast({{ to_local('coalesce(entered_queue_at_utc, answered_at_utc, arrived_at_utc)') }} as date) as day,
+        count(*) as lines,
+        sum(hash(call_detail))::hugeint as fingerprint
+    from call_detail
+    group by all
+
+),
+
+queue_log_days as (
 
     select
         'asterisk_queue_log' as source,
@@ -76,6 +115,16 @@ final as (
         select * from end_days
     ) as day_parts
     group by all
+
+),
+
+final as (
+
+    select * from queue_log_days
+    union all
+    select * from cdr_days
+    union all
+    select * from call_detail_days
 
 )
 

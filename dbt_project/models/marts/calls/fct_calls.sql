@@ -17,24 +17,48 @@
     answered, else the last) is: its wait cannot be known. The `line_*` columns carry the
     contact on each of its entries; `is_offered`, `is_pending` and `is_lost_record` are true
     on its first entry only, so counting them counts contacts. Pending and lost-record
-    contacts are not offered: they are in no service-level, abandon or ASA figure. -#}
+    contacts are not offered: they are in no service-level, abandon or ASA figure.
+    Incremental by entered_date (macros/rebuild_days.sql). A changed day reaches the entries
+    of int_queue_calls' own reach (before max(1, lost-record delay in days), after 1); an entry
+    reaches the other entries of its call (a call lasts less than a day: one day each way) and,
+    through the repeat window, the same caller's calls of the repeat_contact_days before it
+    (one more day for the window's part-day). The next contact is kept only within the window
+    (null beyond), so no call's row depends on calls further away. -#}
+{%- set queue_before = [1, var('lost_record_reach_days')] | max %}
+{%- set repeat_days = var('repeat_contact_reach_days') %}
+{%- set reach_before = queue_before + 1 + repeat_days + 1 %}
+{%- set reach_after = 2 %}
+{%- set entered_day = 'cast(' ~ to_local('entered_at_utc') ~ ' as date)' %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='rebuild_days',
+    rebuild_key='entered_date',
+    rebuild_before=reach_before,
+    rebuild_after=reach_after,
+    rebuild_sources=['asterisk_queue_log', 'asterisk_cdr', 'call_detail'],
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_rebuild_days') }}
 with
 
 queue_calls as (
 
     select * from {{ ref('int_queue_calls') }}
+    where {{ in_rebuild_days(entered_day, before=reach_before + 1, after=reach_after + repeat_days + 1) }}
 
 ),
 
 detail_calls as (
 
     select * from {{ ref('stg_call_detail__calls') }}
+    where {{ in_rebuild_days(entered_day, before=reach_before + 1, after=reach_after + repeat_days + 1) }}
 
 ),
 
 outbound as (
 
     select * from {{ ref('int_outbound_attempts') }}
+    where {{ in_rebuild_days(entered_day, before=reach_before + 1, after=reach_after + repeat_days + 1) }}
 
 ),
 
@@ -326,7 +350,11 @@ inbound_final as (
         sequenced.is_transferred,
         sequenced.ring_no_answer_count,
         sequenced.ring_canceled_count,
-        {{ to_local('sequenced.next_contact_at_utc') }} as next_contact_at_local,
+        -- within the repeat window only: a call's row never depends on calls further away
+        case
+            when sequenced.next_contact_at_utc <= sequenced.entered_at_utc + to_days(lines.repeat_contact_days)
+                then {{ to_local('sequenced.next_contact_at_utc') }}
+        end as next_contact_at_local,
         lines.repeat_contact_days,
         coalesce(
             sequenced.is_offered
@@ -399,9 +427,12 @@ outbound_final as (
 
 final as (
 
-    select * from inbound_final
-    union all by name
-    select * from outbound_final
+    select * from (
+        select * from inbound_final
+        union all by name
+        select * from outbound_final
+    ) as calls
+    where {{ in_rebuild_days('entered_date') }}
 
 )
 

@@ -2,12 +2,23 @@
     local times, the outbound campaign's line (contract file). Numbers become keyed
     pseudonyms; caller-id names, channels and dial strings (which carry numbers) stay in raw.
     A withheld number (measurement.withheld_caller_ids: anonymous, empty, Restricted...)
-    names nobody: no key. -#}
+    names nobody: no key.
+    Incremental by the local day the record started (macros/rebuild_days.sql) with no reach:
+    copies of a record share its start, so a day is rebuilt from that day's records alone. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='rebuild_days',
+    rebuild_key='cast(start_local as date)',
+    rebuild_sources=['asterisk_cdr'],
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_rebuild_days') }}
 with
 
 source as (
 
     select * from {{ source('raw', 'asterisk_cdr') }}
+    where {{ in_rebuild_days('cast(' ~ to_local('start_utc') ~ ' as date)') }}
 
 ),
 
