@@ -20,6 +20,11 @@ page = st.navigation(
             default=True,
         ),
         st.Page(
+            "app_pages/hoy.py",
+            title="Hoy",
+            icon=":material/timer:",
+        ),
+        st.Page(
             "app_pages/cumplimiento.py",
             title="Cumplimiento SLA",
             icon=":material/gavel:",

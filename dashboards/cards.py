@@ -21,6 +21,7 @@ from presentation.es_ar import (
     fmt_seconds,
     fmt_signed_pp,
     fmt_signed_seconds,
+    fmt_wait,
     is_missing,
 )
 
@@ -74,55 +75,64 @@ def _ratio_card(
 # ---------------------------------------------------------------- inbound
 
 
-def inbound_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Card]:
-    k = kpis or {}
-    sl, asa, abandon = (
-        k.get("service_level"),
-        k.get("asa_seconds"),
-        k.get("abandon_rate"),
-    )
+# What a ratio card's figure sums, said in its help: the days of a period (Resumen), or the
+# data's today so far (Hoy).
+PERIOD_SUMS = "suma de los días, no promedio de porcentajes diarios"
+TODAY_SUMS = "en lo que va del día"
+
+
+def _service_level_card(kpis: dict[str, Any] | None, line: dict[str, Any], sums: str) -> Card:
+    sl = (kpis or {}).get("service_level")
     sl_target = period_target(kpis, line, "service_level_target")
     sl_seconds = period_target(kpis, line, "service_level_seconds")
-    asa_target = period_target(kpis, line, "asa_target_seconds")
-    abandon_target = period_target(kpis, line, "abandon_rate_target")
-    repeat_days = line.get("repeat_contact_days")
-
     sl_goal = None
     if not is_missing(sl_target) and not is_missing(sl_seconds):
         sl_goal = f"objetivo {fmt_pct_target(sl_target)} en {fmt_seconds(sl_seconds)}"
+    return Card(
+        metric_label("service_level"),
+        fmt_pct(sl),
+        *_vs_target(sl, sl_target, fmt_signed_pp, higher_is_better=True),
+        description=sl_goal,
+        help=f"Atendidas dentro del umbral sobre ofrecidas menos abandonos cortos ({sums}).",
+        width=1.5,
+    )
 
+
+def _asa_card(kpis: dict[str, Any] | None, line: dict[str, Any]) -> Card:
+    asa = (kpis or {}).get("asa_seconds")
+    asa_target = period_target(kpis, line, "asa_target_seconds")
+    return Card(
+        "ASA",
+        fmt_seconds(asa),
+        *_vs_target(asa, asa_target, fmt_signed_seconds, higher_is_better=False),
+        description=None if is_missing(asa_target) else f"objetivo {fmt_seconds(asa_target)}",
+        help=f"{metric_label('average_speed_of_answer')}: espera total de las atendidas / atendidas.",
+        width=1.2,
+    )
+
+
+def _abandon_card(kpis: dict[str, Any] | None, line: dict[str, Any]) -> Card:
+    abandon = (kpis or {}).get("abandon_rate")
+    abandon_target = period_target(kpis, line, "abandon_rate_target")
+    return Card(
+        metric_label("abandon_rate"),
+        fmt_pct(abandon),
+        *_vs_target(abandon, abandon_target, fmt_signed_pp, higher_is_better=False),
+        description=None if is_missing(abandon_target) else f"objetivo ≤ {fmt_pct_target(abandon_target)}",
+        help="Abandonos no cortos sobre ofrecidas menos abandonos cortos.",
+        width=1.3,
+    )
+
+
+def inbound_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Card]:
+    k = kpis or {}
+    repeat_days = line.get("repeat_contact_days")
     return [
         Card("Ofrecidas", _count(k, "offered")),
         Card("Atendidas", _count(k, "answered")),
-        Card(
-            metric_label("service_level"),
-            fmt_pct(sl),
-            *_vs_target(sl, sl_target, fmt_signed_pp, higher_is_better=True),
-            description=sl_goal,
-            help="Atendidas dentro del umbral sobre ofrecidas menos abandonos cortos "
-            "(suma de los días, no promedio de porcentajes diarios).",
-            width=1.5,
-        ),
-        Card(
-            "ASA",
-            fmt_seconds(asa),
-            *_vs_target(asa, asa_target, fmt_signed_seconds, higher_is_better=False),
-            description=None
-            if is_missing(asa_target)
-            else f"objetivo {fmt_seconds(asa_target)}",
-            help=f"{metric_label('average_speed_of_answer')}: espera total de las atendidas / atendidas.",
-            width=1.2,
-        ),
-        Card(
-            metric_label("abandon_rate"),
-            fmt_pct(abandon),
-            *_vs_target(abandon, abandon_target, fmt_signed_pp, higher_is_better=False),
-            description=None
-            if is_missing(abandon_target)
-            else f"objetivo ≤ {fmt_pct_target(abandon_target)}",
-            help="Abandonos no cortos sobre ofrecidas menos abandonos cortos.",
-            width=1.3,
-        ),
+        _service_level_card(kpis, line, PERIOD_SUMS),
+        _asa_card(kpis, line),
+        _abandon_card(kpis, line),
         Card(
             "Recontacto",
             fmt_pct(k.get("repeat_contact_rate")),
@@ -133,6 +143,48 @@ def inbound_cards(kpis: dict[str, Any] | None, line: dict[str, Any]) -> list[Car
             "la ventana / atendidas de clientes identificados. Sin objetivo de contrato.",
             width=1.1,
         ),
+    ]
+
+
+# ---------------------------------------------------------------- today (Hoy)
+
+WAITING_LABEL = "En espera ahora"
+
+
+def waiting_card(now: dict[str, Any] | None) -> Card:
+    """The calls waiting in the line's queues at the end of the queue_log data (a row of
+    kpi_line_now; None when the copy does not publish it)."""
+    help_text = (
+        "Llamadas que entraron a una cola de la línea y, al último evento de la central, "
+        "no fueron atendidas ni cortaron; la espera es desde que entraron a esa cola."
+    )
+    if now is None:
+        return Card(
+            WAITING_LABEL, fmt_int(None), description="sin datos de la cola", help=help_text, width=1.6
+        )
+    waiting = now.get("waiting_calls")
+    if is_missing(waiting) or waiting == 0:
+        description = None if is_missing(waiting) else "ninguna llamada en cola"
+    else:
+        description = f"la más larga: {fmt_wait(now.get('longest_wait_seconds'))}"
+    return Card(WAITING_LABEL, fmt_int(waiting), description=description, help=help_text, width=1.6)
+
+
+def today_cards(
+    kpis: dict[str, Any] | None, line: dict[str, Any], now: dict[str, Any] | None
+) -> list[Card]:
+    """An inbound line's day so far (`kpis`: its kpi_line_daily row of the data's today,
+    None without calls) and the calls waiting at the data's end (`now`). No repeat-contact
+    card: its window of days cannot close within the day."""
+    k = kpis or {}
+    return [
+        # narrow: a day's counts are short, and the waiting card's wait needs the room
+        Card("Ofrecidas", _count(k, "offered"), width=0.8),
+        Card("Atendidas", _count(k, "answered"), width=0.8),
+        _service_level_card(kpis, line, TODAY_SUMS),
+        _asa_card(kpis, line),
+        _abandon_card(kpis, line),
+        waiting_card(now),
     ]
 
 

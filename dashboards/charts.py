@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ from presentation.es_ar import (
     fmt_int,
     fmt_pct_target,
     fmt_term_target,
+    fmt_time,
     is_missing,
 )
 
@@ -52,6 +54,47 @@ def interval_chart(
         line=("service_level", metric_label("service_level")),
         target=service_level_target,
     )
+
+
+DATA_END_COLOR = "#616161"
+
+
+def intraday_chart(
+    intervals: pd.DataFrame,
+    service_level_target: float | None,
+    data_end_local: dt.datetime | None,
+    day_start: dt.datetime | None = None,
+) -> go.Figure:
+    """Inbound, the data's today so far: `interval_chart` over the intervals that began by
+    the data's end (the later ones have not happened), on an axis from `day_start` (the
+    day's midnight when None; the page passes its first busy interval, the same for every
+    line) to the end of the day, with a dotted line at the last event. Without a known end,
+    every interval is drawn."""
+    df = intervals.sort_values("interval_start")
+    starts = pd.to_datetime(df["interval_start"])
+    # bars are centred on their interval's start: half an interval of margin shows the first whole
+    half = starts.diff().min() / 2 if len(df) > 1 else pd.Timedelta(0)
+    if data_end_local is not None:
+        df = df[starts <= pd.Timestamp(data_end_local)]
+    fig = interval_chart(df, service_level_target)
+    if len(df):
+        midnight = pd.Timestamp(df["interval_start"].iloc[0]).normalize()
+        start = midnight if day_start is None else pd.Timestamp(day_start)
+        fig.update_xaxes(range=[start - half, midnight + pd.Timedelta(days=1)])
+    if data_end_local is not None:
+        end = pd.Timestamp(data_end_local)
+        # A shape and an annotation rather than add_vline, whose label cannot sit on a date
+        # axis; the label goes right of the line, over the part of the day still to come.
+        fig.add_shape(
+            type="line", x0=end, x1=end, xref="x", y0=0, y1=1, yref="paper",
+            line={"color": DATA_END_COLOR, "dash": "dot", "width": 1.5},
+        )
+        fig.add_annotation(
+            x=end, y=1, xref="x", yref="paper", text=f"último evento {fmt_time(end)}",
+            showarrow=False, xanchor="left", yanchor="top", xshift=4,
+            font={"color": DATA_END_COLOR},
+        )
+    return fig
 
 
 def outbound_interval_chart(

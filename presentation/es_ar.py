@@ -107,6 +107,38 @@ def _sign(value: float) -> str:
     return "-" if value < 0 else "+"
 
 
+def fmt_wait(seconds: Any) -> str:
+    """A call's wait to the second, rounded half away from zero: 45 -> '45 s',
+    95 -> '1 min 35 s', 120 -> '2 min', 3725 -> '1 h 02 min' (seconds dropped past an hour)."""
+    if is_missing(seconds):
+        return MISSING
+    total = max(int(exact(seconds).quantize(Decimal(1), rounding=ROUND_HALF_UP)), 0)
+    if total < 60:
+        return f"{total} s"
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes} min" + (f" {secs:02d} s" if secs else "")
+    hours, minutes = divmod(minutes, 60)
+    return f"{fmt_int(hours)} h {minutes:02d} min"
+
+
+def fmt_age(delta: dt.timedelta) -> str:
+    """How old something is, in whole elapsed minutes (never rounded up): 40 s ->
+    'menos de 1 min', 4 min 59 s -> '4 min', 2 h 5 min -> '2 h 05 min', 3 days 4 h ->
+    '3 días 4 h'. A negative age (a clock behind the data) reads as none."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    if minutes < 1:
+        return "menos de 1 min"
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h" + (f" {minutes:02d} min" if minutes else "")
+    days, hours = divmod(hours, 24)
+    text = f"{fmt_int(days)} día{'' if days == 1 else 's'}"
+    return text + (f" {hours} h" if hours else "")
+
+
 def fmt_date(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 

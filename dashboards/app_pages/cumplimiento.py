@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboards import charts, tables
 from dashboards.app_pages import cumplimiento_queries as queries
+from dashboards.layout import no_data
 from dashboards.serving import ServingConnection, ServingUnavailable, serving
 from presentation.es_ar import (
     MISSING,
@@ -36,7 +37,6 @@ from presentation.es_ar import (
     is_missing,
 )
 
-NO_DATA = "Todavía no hay datos publicados: ejecute `make build`."
 NOT_BUILT = (
     "Los marts de cumplimiento SLA todavía no están en la base publicada: "
     "aparecerán aquí después de la próxima publicación que los incluya."
@@ -53,11 +53,6 @@ REPORT_FORMATS = (
     ("xlsx", "Excel", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 )
 PLOTLY_CONFIG = {"displaylogo": False}
-
-
-def _no_data(reason: str) -> None:
-    st.info(NO_DATA, icon=":material/database_off:")
-    st.caption(f"Base consultada: `{serving().database}` ({reason}).")
 
 
 def _first_missed(is_met: pd.Series) -> int:
@@ -462,4 +457,4 @@ try:
     render(serving())
 except ServingUnavailable as exc:
     # Also covers a publication that replaces the file mid-render.
-    _no_data(str(exc))
+    no_data(str(exc))

@@ -13,23 +13,18 @@ import streamlit as st
 
 from dashboards import charts
 from dashboards.app_pages import resumen_queries as queries
-from dashboards.cards import Card, kpi_cards, period_target
+from dashboards.cards import kpi_cards, period_target
+from dashboards.layout import metric_row, no_data
 from dashboards.serving import ServingConnection, ServingUnavailable, serving
 from dashboards.tables import social_tier_table
 from presentation.es_ar import fmt_date, fmt_long_date, is_missing
 
-NO_DATA = "Todavía no hay datos publicados: ejecute `make build`."
 FAMILY_CAPTIONS = {
     "inbound": "Llamadas entrantes",
     "outbound": "Llamadas salientes (campañas)",
     "backoffice": "Casos de back office (CRM)",
     "social": "Redes sociales",
 }
-
-
-def _no_data(reason: str) -> None:
-    st.info(NO_DATA, icon=":material/database_off:")
-    st.caption(f"Base consultada: `{serving().database}` ({reason}).")
 
 
 def _pick_day(bounds: dict[str, dt.date | None]) -> dt.date:
@@ -58,20 +53,6 @@ def _freshness(conn: ServingConnection, bounds: dict[str, dt.date | None]) -> st
     if published:
         text += f" · publicado el {published} (hora de Buenos Aires)"
     return text + "."
-
-
-def _metric_row(cards: list[Card]) -> None:
-    columns = st.columns([card.width for card in cards])
-    for col, card in zip(columns, cards, strict=True):
-        col.metric(
-            card.label,
-            card.value,
-            delta=card.delta,
-            delta_color=card.delta_color,
-            delta_description=card.description,
-            help=card.help,
-            border=True,
-        )
 
 
 def _interval_figure(direction: str, intervals, line, kpis):
@@ -129,9 +110,9 @@ def _line_block(
         st.caption("El tablero todavía no tiene indicadores para este tipo de línea.")
         return
     st.markdown("**Día**")
-    _metric_row(day_cards)
+    metric_row(day_cards)
     st.markdown("**Mes hasta la fecha**")
-    _metric_row(kpi_cards(mtd_kpis.get(code), line))
+    metric_row(kpi_cards(mtd_kpis.get(code), line))
 
     line_intervals = intervals[intervals["line_code"] == code]
     if direction == "backoffice":
@@ -161,7 +142,7 @@ def render(conn: ServingConnection) -> None:
     queries.check_available(conn)
     bounds = queries.date_bounds(conn)
     if bounds["last_date"] is None:
-        _no_data("kpi_line_daily está vacía")
+        no_data("kpi_line_daily está vacía")
         return
 
     day = _pick_day(bounds)
@@ -189,4 +170,4 @@ try:
     render(serving())
 except ServingUnavailable as exc:
     # Also covers a publication that replaces the file mid-render.
-    _no_data(str(exc))
+    no_data(str(exc))

@@ -28,6 +28,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 STARTUP_TIMEOUT = 60
 RENDER_TIMEOUT = 60
+# The Hoy page looks for a new publication every 15 s: twice that, and the rerun's render.
+HOY_UPDATE_TIMEOUT = 35
 
 
 def _free_port() -> int:
@@ -54,9 +56,10 @@ def _wait_healthy(proc: subprocess.Popen, url: str, log: Path) -> None:
 
 
 @contextmanager
-def streamlit_app(tmp_path: Path) -> Iterator[str]:
-    """`streamlit run dashboards/app.py` on a free port against the fixture DB."""
-    db = fx.build_serving_db(tmp_path / "serving.duckdb")
+def streamlit_app(tmp_path: Path, build=fx.build_serving_db) -> Iterator[str]:
+    """`streamlit run dashboards/app.py` on a free port against the fixture DB `build`
+    writes at tmp_path/serving.duckdb."""
+    db = build(tmp_path / "serving.duckdb")
     port = _free_port()
     env = {
         **os.environ,
@@ -232,3 +235,52 @@ def test_cumplimiento_renders_in_chromium(tmp_path):
         assert "Cumplimiento SLA" in body
         assert "Traceback" not in body
         print(f"screenshot: {tmp_path / 'cumplimiento.png'}")
+
+
+def test_hoy_updates_itself_in_chromium(tmp_path):
+    """The "Hoy" page shows the first publication, and after the serving file is replaced by
+    a newer one it shows the new figures by itself: no reload, no click, within the
+    fragment's refresh period (the page stays the same document throughout)."""
+    import os
+
+    from tests.dashboards import hoy_fixtures as hfx
+
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.fail(
+            f"{CHROMIUM} or {CHROMEDRIVER} is missing: run `make test`, which installs "
+            "Debian's chromium and chromium-driver packages."
+        )
+    first = hfx.EXPECTED["first"]["atc"]["values"][2]  # atc's service level, 72,7 %
+    later = hfx.EXPECTED["later"]["atc"]["values"][2]  # 75,0 %
+
+    def values(d) -> list[str]:
+        return [e.text for e in d.find_elements(By.CSS_SELECTOR, '[data-testid="stMetricValue"]')]
+
+    with streamlit_app(tmp_path, hfx.build_hoy_db) as url, chromium(tmp_path) as driver:
+        driver.get(url + "/hoy")
+        try:
+            WebDriverWait(driver, RENDER_TIMEOUT, poll_frequency=0.5).until(
+                lambda d: first in values(d)
+                and d.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .main-svg")
+            )
+        finally:
+            driver.save_screenshot(str(tmp_path / "hoy.png"))
+        body = driver.find_element(By.TAG_NAME, "body").text
+        assert "Atención al cliente" in body and "En espera ahora" in body
+        assert "Traceback" not in body
+        # A mark on the document: a reload would drop it.
+        driver.execute_script("window.__sameDocument = true;")
+
+        # The pipeline publishes a newer copy by an atomic replace (ingestion/publish.py).
+        serving_path = tmp_path / "serving.duckdb"
+        os.replace(hfx.build_hoy_db(tmp_path / ".serving.later.tmp", "later"), serving_path)
+        try:
+            WebDriverWait(driver, HOY_UPDATE_TIMEOUT, poll_frequency=0.5).until(
+                lambda d: later in values(d)
+            )
+        finally:
+            driver.save_screenshot(str(tmp_path / "hoy_later.png"))
+        assert driver.execute_script("return window.__sameDocument === true;")
+        body = driver.find_element(By.TAG_NAME, "body").text
+        assert "Colas sin línea asignada" in body
+        print(f"screenshots: {tmp_path / 'hoy.png'}, {tmp_path / 'hoy_later.png'}")

@@ -7,7 +7,8 @@ serving connection reads a column an older copy lacks as NULL). Here four simula
 a declared outage on 31/10 and one on 02/11) go through the loaders, dbt build and the
 publication, and the figures each page shows are compared with the marts' own values, read
 here with duckdb and formatted here as es-AR (half away from zero), never through
-presentation/es_ar.py. A few figures are also pinned as hand-checked literals.
+presentation/es_ar.py. A few figures are also pinned as hand-checked literals. The Hoy page
+gets its own copy, published mid-morning from a live queue_log with calls still waiting.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[2]
 
 from dashboards.app_pages import cumplimiento_queries as sla_queries
+from dashboards.app_pages import hoy_queries
 from dashboards.app_pages import resumen_queries as queries
 from ingestion import settings
 from ingestion.publish import publish
@@ -36,10 +38,12 @@ from tests.conftest import build_warehouse
 from tests.warehouse.independent_kpis import LOCAL, calls_from_events, daily_kpis, line_contacts, read_events
 
 APP = ROOT / "dashboards" / "app.py"
-PAGES = {"resumen.py", "cumplimiento.py"}
+PAGES = {"resumen.py", "cumplimiento.py", "hoy.py"}
 DASH = "—"
 
 LAST_ACTIVE_DAY = dt.date(2025, 11, 2)
+# The Hoy page's copy: published as the live queue_log of this day read at this time.
+LIVE_DAY, LIVE_UNTIL = dt.date(2025, 11, 5), "11:00"
 OCTOBER_DAY = dt.date(2025, 10, 31)
 OCTOBER, NOVEMBER = dt.date(2025, 10, 1), dt.date(2025, 11, 1)
 # Page order: by family (inbound, outbound, back office, social), then code.
@@ -287,6 +291,7 @@ def test_every_column_the_dashboard_reads_is_in_the_built_serving_copy(serving):
         sla_queries.SLA_INTERVAL: set(sla_queries.SLA_PERIOD_COLUMNS),
         sla_queries.SLA_UNITS: set(sla_queries.SLA_UNIT_COLUMNS),
         **{table: {key, *cols} for table, key, cols in sla_queries.SLA_UNIT_DETAILS.values()},
+        hoy_queries.NOW_TABLE: set(hoy_queries.NOW_COLUMNS),
     }
     missing = {t: sorted(cols - schema.get(t, set())) for t, cols in wanted.items()}
     assert {t: c for t, c in missing.items() if c} == {}
@@ -298,6 +303,101 @@ def test_the_app_has_the_pages_this_test_opens():
     queries_modules = {page.replace(".py", "_queries.py") for page in PAGES}
     files = {p.name for p in (ROOT / "dashboards" / "app_pages").glob("*.py")}
     assert files == PAGES | queries_modules | {"__init__.py"}
+
+
+# ---------------------------------------------------------------- Hoy
+
+
+def _wait(seconds: float) -> str:
+    """A current wait as the Hoy page writes it: '45 s', '1 min 35 s', '2 min'."""
+    whole = int(Decimal(seconds).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if whole < 60:
+        return f"{whole} s"
+    minutes, rest = divmod(whole, 60)
+    return f"{minutes} min" + (f" {rest:02d} s" if rest else "")
+
+
+def _hoy_cards(k: dict[str, Any], waiting: int, longest: float | None) -> dict[str, tuple[str, str, str]]:
+    """label -> (value, delta, description) of an inbound line's Hoy cards, from its
+    kpi_line_daily row and the calls waiting counted here."""
+    def delta(value, target, pp=True):
+        if value is None:
+            return ""
+        if pp:
+            return _pp(value, target)
+        diff = Decimal(value) - Decimal(target)
+        return ("-" if diff < 0 else "+") + _es(abs(diff)) + " s"
+
+    return {
+        "Ofrecidas": (_es(k["offered"]), "", ""),
+        "Atendidas": (_es(k["answered"]), "", ""),
+        "Nivel de servicio": (_pct(k["service_level"]), delta(k["service_level"], k["service_level_target"]),
+                              f"objetivo {_target_pct(k['service_level_target'])} en "
+                              f"{_es(k['service_level_seconds'])} s"),
+        "ASA": (DASH if k["asa_seconds"] is None else _es(k["asa_seconds"]) + " s",
+                delta(k["asa_seconds"], k["asa_target_seconds"], pp=False),
+                f"objetivo {_es(k['asa_target_seconds'])} s"),
+        "Tasa de abandono": (_pct(k["abandon_rate"]), delta(k["abandon_rate"], k["abandon_rate_target"]),
+                             f"objetivo ≤ {_target_pct(k['abandon_rate_target'])}"),
+        "En espera ahora": (_es(waiting), "",
+                            "ninguna llamada en cola" if not waiting else f"la más larga: {_wait(longest)}"),
+    }
+
+
+@pytest.fixture(scope="module")
+def live_serving(tmp_path_factory) -> Path:
+    """A serving copy published mid-morning: one simulated day and the live queue_log of the
+    next as read at 11:00, with the calls then still waiting or talking (simulator
+    `live_until`). Only the queue_log: the Hoy page reads nothing else."""
+    from simulator import generate
+
+    root = tmp_path_factory.mktemp("dashboard_live")
+    landing, warehouse = root / "landing", root / "warehouse.duckdb"
+    generate(landing / "queue_log", days=1, end=LIVE_DAY - dt.timedelta(days=1), seed=11,
+             positions_scale=0.2, live_until=LIVE_UNTIL, sources=False)
+    build_warehouse(warehouse, landing)
+    serving = root / "serving.duckdb"
+    publish(warehouse, serving)
+    return serving
+
+
+def test_hoy_shows_the_day_of_the_last_event_with_the_marts_figures_and_the_calls_waiting(
+    live_serving, monkeypatch
+):
+    """The data's today is the local day of the queue_log's last line, read here from the
+    files; the calls waiting are the entries with no answer and no end by that line, counted
+    here from the files too (independent_kpis); the day's figures are kpi_line_daily's."""
+    serving = live_serving
+    monkeypatch.setenv("SLA_SERVING_DB", str(serving))
+    config = yaml.safe_load(settings.config_path().read_text(encoding="utf-8"))
+    unmapped = config.get("unmapped_line", "sin_mapear")
+    queue_to_line = {q: code for code, spec in config["lines"].items() for q in spec.get("queues", [])}
+    events = read_events(sorted((serving.parent / "landing" / "queue_log").glob("queue_log*")))
+    last = max(e[0] for e in events)
+    end = dt.datetime.fromtimestamp(last, LOCAL)
+    waiting: dict[str, list[int]] = {}
+    for call in calls_from_events(events):
+        if call["outcome"] == "pending":
+            waiting.setdefault(queue_to_line.get(call["queue"], unmapped), []).append(last - call["entered"])
+
+    assert end.date() == LIVE_DAY and waiting  # mid-morning, calls in the queues
+    at = _open("hoy.py")
+    header = " ".join(m.value for m in at.markdown)
+    assert f"**{_long_date(end.date())}** hasta las **{end:%H:%M}**" in header
+    assert f"Último evento de la central a las {end:%H:%M}" in _captions(at)
+
+    daily = {r["line_code"]: r for r in _mart(
+        serving, "select * from kpi_line_daily where report_date = ?", [end.date()])}
+    lines = _lines(serving)
+    shown = [code for code in ("atc", "helpdesk", unmapped)
+             if code != unmapped or daily.get(code, {}).get("offered") or waiting.get(code)]
+    assert [h.value for h in at.subheader] == [lines[c]["line_name"] for c in shown]
+    metrics = list(at.metric)
+    assert len(metrics) == 6 * len(shown)
+    for i, code in enumerate(shown):
+        cards = {m.label: (m.value, m.delta or "", m.proto.delta_description) for m in metrics[6 * i : 6 * i + 6]}
+        waits = waiting.get(code, [])
+        assert cards == _hoy_cards(daily[code], len(waits), max(waits, default=None)), code
 
 
 # ---------------------------------------------------------------- Resumen
