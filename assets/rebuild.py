@@ -64,8 +64,9 @@ def recorded_fingerprint(warehouse: Path) -> str | None:
 def dbt_vars(config) -> dict:
     """Contract settings the SQL needs, from the same file the loaders read, and the reaches
     of the incremental models that follow from them (docs/incremental.md): how many days a
-    call can wait to become a lost record, how many days a repeat-contact window spans. A
-    change of either changes the contract's fingerprint, so the build that sees it is full."""
+    call can wait to become a lost record, how many days a repeat-contact window spans, how
+    long an agent's membership can last (the longest shift). A change of any of them changes
+    the contract's fingerprint, so the build that sees it is full."""
     repeat_days = [line.repeat_contact_days for line in config.lines if line.repeat_contact_days]
     return {
         "timezone": config.timezone,
@@ -73,6 +74,7 @@ def dbt_vars(config) -> dict:
         "unmapped_line": config.unmapped_line,
         "lost_record_reach_days": math.ceil(config.lost_record_after_minutes / 1440),
         "repeat_contact_reach_days": max(repeat_days, default=0),
+        "longest_shift_hours": config.longest_shift_hours,
     }
 
 

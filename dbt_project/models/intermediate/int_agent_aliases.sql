@@ -6,19 +6,43 @@
     agents, a renamed member), never for all time; events before its first login take the
     first name. Only interface-shaped names (with a '/') that never pause themselves are
     aliased, so two agents logging in together are never merged; when two names pause in a
-    login's second, the one the interface is seen with most often wins. -#}
+    login's second, the one the interface is seen with most often wins.
+    Read from the raw log, keeping the lines staging keeps (stg_asterisk__queue_events: an
+    identical line seen twice is one event, the first file's copy; file and line order the
+    lines of a second as event_seq does), so that int_raw_day_fingerprints can name the days
+    whose lines a change of these periods renames (a period reaches far beyond the day of
+    the login that opens it). -#}
 with
+
+queue_log as (
+
+    select * from {{ source('raw', 'asterisk_queue_log') }}
+
+),
 
 events as (
 
-    select * from {{ ref('stg_asterisk__queue_events') }}
+    select
+        file_path,
+        line_no,
+        event_time_utc,
+        nullif(queuename, '') as queue_name,
+        nullif(agent, '') as agent,
+        event
+    from queue_log
+    where event in ('ADDMEMBER', 'PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL')
+    qualify row_number() over (
+        partition by event_time_utc, callid, queuename, agent, event, data
+        order by file_path, line_no
+    ) = 1
 
 ),
 
 adds as (
 
     select
-        event_seq,
+        file_path,
+        line_no,
         event_time_utc,
         queue_name,
         agent
@@ -42,7 +66,8 @@ pauses as (
 sightings as (
 
     select distinct
-        adds.event_seq,
+        adds.file_path,
+        adds.line_no,
         adds.event_time_utc,
         adds.agent as member_interface,
         pauses.agent as member_name
@@ -71,7 +96,8 @@ times_seen as (
 logins as (
 
     select
-        sightings.event_seq,
+        sightings.file_path,
+        sightings.line_no,
         sightings.event_time_utc,
         sightings.member_interface,
         sightings.member_name,
@@ -79,7 +105,7 @@ logins as (
     from sightings
     inner join times_seen using (member_interface, member_name)
     qualify row_number() over (
-        partition by sightings.member_interface, sightings.event_seq
+        partition by sightings.member_interface, sightings.file_path, sightings.line_no
         order by times_seen.times_seen desc, sightings.member_name asc
     ) = 1
 
@@ -92,7 +118,7 @@ changes as (
         *,
         coalesce(
             member_name
-            <> lag(member_name) over (partition by member_interface order by event_time_utc, event_seq),
+            <> lag(member_name) over (partition by member_interface order by event_time_utc, file_path, line_no),
             true
         ) as is_new_period
     from logins
@@ -104,7 +130,7 @@ periods as (
     select
         *,
         sum(is_new_period::int) over (
-            partition by member_interface order by event_time_utc, event_seq rows unbounded preceding
+            partition by member_interface order by event_time_utc, file_path, line_no rows unbounded preceding
         ) as period_no
     from changes
 

@@ -1,35 +1,68 @@
 {#- Agent state as consecutive segments per line and agent: from one state change to the
     next, logged in or not, paused or not. Built from evidence near in time only, so that a
-    lost line or a missing file changes nothing outside the days it touches:
+    lost line, a missing file or a late one changes nothing outside the days it touches:
     - Membership is kept per queue (ADDMEMBER / REMOVEMEMBER; AGENTLOGIN / AGENTLOGOFF for
       the queue-less agent channel). An agent in several queues of a line is one position:
       logged in while a member of at least one of them. A second ADDMEMBER of the same queue
       continues the membership, it does not count twice.
     - The queue_log's files are read in runs of consecutive covered days
-      (int_source_file_days). A membership never crosses the edge of a run: the day(s) with no
-      file are a gap, the membership is cut at the midnight the gap starts and taken up at the
-      midnight it ends, so the days beside the gap keep the figures the missing file would not
-      have changed. The first run starts at the log's first event, the last ends at its last.
-    - A login whose logout the run does not hold within measurement.agents.longest_shift_hours
-      ends at the agent's last activity on the line within that time (a lost REMOVEMEMBER);
-      when the run ends sooner it ends with the run.
-    - A logout with no login before it in its run: if the run began no longer than the longest
-      shift before, the agent was logged in from the run's start (he was on when the file
-      began); else from his first activity on the line within the longest shift (and after
-      his previous membership line of that queue). With no activity, nothing is inferred.
-    - Activity is any queue_log line naming the agent on a queue of the line (membership,
-      pause, ring, connect, complete, transfer) or queue-less (PAUSEALL, AGENTLOGIN).
-    - Paused: the last pause line of the session so far (PAUSE/PAUSEALL, UNPAUSE/UNPAUSEALL,
-      an ADDMEMBER PAUSED). A session whose login was inferred is paused until its first
-      pause line if that line is an UNPAUSE.
-    Inferred changes are segments of their own (opening_event INFERRED_LOGIN or
-    INFERRED_LOGOFF) with the evidence that placed them (data_start, file_gap, activity,
-    longest_shift, data_end). -#}
+      (int_source_file_days). A membership never crosses the edge of a run: it is cut at the
+      midnight a gap (days with no file) starts and taken up at the midnight it ends. The
+      first run starts at the log's first event, the last ends at its last.
+    - A login whose logout the run does not hold within S = measurement.agents.
+      longest_shift_hours ends at the agent's last activity on the line within S (a lost
+      REMOVEMEMBER), or with the run if it ends sooner.
+    - A logout with no login before it in its run: logged in from the run's start if it
+      began no longer than S before, else from his first activity on the line within S (and
+      after his previous membership line of that queue). No activity: nothing is inferred.
+    - Activity is any line naming the agent on a queue of the line, or queue-less (PAUSEALL,
+      AGENTLOGIN): those apply to the lines he has a queue line on within S around them,
+      every line he is a member of then (a membership's login or logout line is one).
+    - Paused: the session's last pause line (PAUSE/PAUSEALL, UNPAUSE/UNPAUSEALL, ADDMEMBER
+      PAUSED) while no older than S at the segment's start; older, it is no evidence any
+      more. A session whose login was inferred is paused until its first pause line if that
+      is an UNPAUSE within S of the login.
+    - A logged-out segment ends at the next change or at the midnight after its start.
+    Inferred changes are segments of their own (INFERRED_LOGIN / INFERRED_LOGOFF) with the
+    evidence that placed them (data_start, file_gap, activity, longest_shift, data_end).
+    segment_seq orders a line and agent's segments as event_seq orders lines: the second's
+    epoch times a million plus the rank within the second (an inferred login before the
+    lines of its instant, an inferred logout after the line it follows).
+    Incremental by the local day a segment starts (macros/rebuild_days.sql). A row at t is
+    decided by the lines within 3S: a membership spans at most S and is decided by the lines
+    within S of its ends; the memberships in force at t, the next change of a logged-in
+    segment and the session's pause lines within S before t are decided within 2S, a
+    queue-less line's lines within S more. A changed day reaches ceil(3S / 24 h) days each
+    way (S = 12 h: two); the rebuilt days read twice that. The log's first and last covered
+    days and events, its data end and the names the interfaces stand for (int_agent_aliases)
+    are fingerprinted on the days they touch (int_raw_day_fingerprints). S comes in as the
+    var longest_shift_hours (assets/rebuild.py); a longer contract value stops the build. -#}
+{%- set shift_hours = var('longest_shift_hours') %}
+{%- set reach = agent_state_reach() %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='rebuild_days',
+    rebuild_key='cast(segment_start as date)',
+    rebuild_before=reach,
+    rebuild_after=reach,
+    rebuild_sources=['asterisk_queue_log'],
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_rebuild_days') }}
+{{ require_reach_covers('stg_asterisk__queue_events', lag_before=reach, lag_after=reach) }}
 with
 
-events as (
+all_events as (
 
     select * from {{ ref('stg_asterisk__queue_events') }}
+
+),
+
+-- the lines that decide the rebuilt days' rows
+events as (
+
+    select * from all_events
+    where {{ in_rebuild_days('cast(event_time_local as date)', before=2 * reach, after=2 * reach) }}
 
 ),
 
@@ -58,18 +91,30 @@ file_days as (
 
 ),
 
+-- where the whole log begins and ends
 horizon as (
 
     select
         min(event_time_local) as first_event_local,
         max(event_time_local) as last_event_local
-    from events
+    from all_events
 
 ),
 
+-- the reach was compiled for the var's longest shift: a longer one would reach further
 longest as (
 
-    select to_seconds(cast(round(longest_shift_hours * 3600) as bigint)) as shift from measurement
+    select
+        case
+            when longest_shift_hours > {{ shift_hours }}
+                then error(
+                    'contract file (SLA_CONFIG) measurement.agents.longest_shift_hours: '
+                    || longest_shift_hours || ' h exceeds the dbt var longest_shift_hours ({{ shift_hours }}): '
+                    || 'build through the pipeline (assets/rebuild.py passes it) or pass that var'
+                )
+            else to_seconds(cast(round(longest_shift_hours * 3600) as bigint))
+        end as shift
+    from measurement
 
 ),
 
@@ -154,7 +199,6 @@ queue_scoped as (
 
 ),
 
--- queue-less lines (PAUSEALL, AGENTLOGIN...) apply to every line the agent works on
 agent_lines as (
 
     select distinct
@@ -164,16 +208,39 @@ agent_lines as (
 
 ),
 
-activity as (
+-- queue-less lines (PAUSEALL, AGENTLOGIN...) on each line the agent works on
+queue_less as (
 
-    select * from queue_scoped
-    union all
     select
         agent_events.*,
         agent_lines.line_code
     from agent_events
     inner join agent_lines using (agent)
     where coalesce(agent_events.queue_name, 'NONE') = 'NONE'
+
+),
+
+-- a queue-less line applies where the agent has a queue line within the longest shift
+activity as (
+
+    select * from queue_scoped
+    union all
+    select queue_less.*
+    from queue_less
+    cross join longest
+    asof left join queue_scoped as earlier
+        on
+            queue_less.agent = earlier.agent
+            and queue_less.line_code = earlier.line_code
+            and queue_less.event_time_local >= earlier.event_time_local
+    asof left join queue_scoped as later
+        on
+            queue_less.agent = later.agent
+            and queue_less.line_code = later.line_code
+            and queue_less.event_time_local <= later.event_time_local
+    where
+        earlier.event_time_local >= queue_less.event_time_local - longest.shift
+        or later.event_time_local <= queue_less.event_time_local + longest.shift
 
 ),
 
@@ -466,18 +533,24 @@ running as (
         *,
         sum(delta) over agent_order as memberships,
         lead(point_time) over agent_order as next_point_time,
-        row_number() over agent_order as segment_seq
+        -- as event_seq: the second's epoch times a million plus the rank within the second
+        epoch(date_trunc('second', point_time))::bigint * 1000000
+        + row_number() over (
+            partition by line_code, agent, date_trunc('second', point_time) order by point_time, point_order
+        ) as segment_seq
     from merged_points
     window agent_order as (partition by line_code, agent order by point_time, point_order)
 
 ),
 
+-- each point with the start of the session it belongs to (the latest point that logged the
+-- agent in; after a logout, the session it ended)
 sessions as (
 
     select
         *,
-        sum(case when memberships > 0 and coalesce(prev_memberships, 0) <= 0 then 1 else 0 end)
-            over (partition by line_code, agent order by segment_seq) as session_no,
+        max(case when memberships > 0 and coalesce(prev_memberships, 0) <= 0 then segment_seq end)
+            over (partition by line_code, agent order by segment_seq rows unbounded preceding) as session_seq,
         -- pause lines while logged out say nothing of the session
         case when memberships > 0 then pause_flag end as session_pause_flag
     from (
@@ -489,21 +562,70 @@ sessions as (
 
 ),
 
-pause_states as (
+pause_lines as (
 
     select
         *,
-        last_value(session_pause_flag ignore nulls) over (
-            partition by line_code, agent, session_no order by segment_seq rows unbounded preceding
-        ) as last_pause_flag,
-        -- a session whose login was inferred: paused before its first pause line if that is an UNPAUSE
-        first_value(opening_event) over session_order = 'INFERRED_LOGIN'
-        and not first_value(session_pause_flag ignore nulls) over (
-            partition by line_code, agent, session_no order by segment_seq
-            rows between unbounded preceding and unbounded following
-        ) as paused_from_start
+        max(case when session_pause_flag is not null then point_time end) over so_far as last_pause_time,
+        last_value(session_pause_flag ignore nulls) over so_far as last_pause_flag,
+        -- the session's start, how it opened, and its first pause line
+        first_value(point_time) over whole as session_start,
+        first_value(opening_event) over whole as session_opening_event,
+        min(case when session_pause_flag is not null then point_time end) over whole as first_pause_time,
+        first_value(session_pause_flag ignore nulls) over whole as first_pause_flag
     from sessions
-    window session_order as (partition by line_code, agent, session_no order by segment_seq)
+    window
+        so_far as (partition by line_code, agent, session_seq order by segment_seq rows unbounded preceding),
+        whole as (
+            partition by line_code, agent, session_seq order by segment_seq
+            rows between unbounded preceding and unbounded following
+        )
+
+),
+
+pause_states as (
+
+    select
+        pause_lines.*,
+        pause_lines.memberships > 0 and coalesce(
+            -- the last pause line while it is evidence; before any, an inferred login's
+            case
+                when pause_lines.last_pause_time >= pause_lines.point_time - longest.shift
+                    then pause_lines.last_pause_flag
+            end,
+            case
+                when
+                    pause_lines.last_pause_time is null
+                    and pause_lines.session_opening_event = 'INFERRED_LOGIN'
+                    and pause_lines.first_pause_time <= pause_lines.session_start + longest.shift
+                    then not pause_lines.first_pause_flag
+            end,
+            false
+        ) as is_paused
+    from pause_lines, longest
+
+),
+
+-- a logged-in segment runs to the next change (within the longest shift: a membership's
+-- end is one); a logged-out one to the next change or its day's end
+ends as (
+
+    select
+        pause_states.*,
+        case
+            when pause_states.memberships > 0
+                then greatest(
+                    coalesce(pause_states.next_point_time, horizon.last_event_local), pause_states.point_time
+                )
+            else greatest(
+                least(
+                    coalesce(pause_states.next_point_time, horizon.last_event_local),
+                    cast(cast(pause_states.point_time as date) + 1 as timestamp)
+                ),
+                pause_states.point_time
+            )
+        end as segment_end
+    from pause_states, horizon
 
 ),
 
@@ -518,13 +640,12 @@ final as (
         opening_event,
         evidence,
         point_time as segment_start,
-        greatest(coalesce(next_point_time, (select horizon.last_event_local from horizon)), point_time)
-            as segment_end,
+        segment_end,
         memberships > 0 as is_logged_in,
-        memberships > 0 and coalesce(last_pause_flag, paused_from_start, false) as is_paused,
-        epoch(greatest(coalesce(next_point_time, (select horizon.last_event_local from horizon)), point_time))
-        - epoch(point_time) as segment_seconds
-    from pause_states
+        is_paused,
+        epoch(segment_end) - epoch(point_time) as segment_seconds
+    from ends
+    where {{ in_rebuild_days('cast(point_time as date)') }}
 
 )
 

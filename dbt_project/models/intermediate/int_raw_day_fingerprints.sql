@@ -4,7 +4,12 @@
     - asterisk_queue_log: every loaded line of the day (file, line and every field: a line
       added, removed, changed or moved to a rotated file changes it), the day's coverage rows
       (int_source_file_days: a late file, an empty delivery, a rejected line) and, on the day
-      the queue_log's data ends, that end (pending calls become lost records as it moves).
+      the queue_log's data ends, that end (pending calls become lost records as it moves);
+      where the log begins and ends, on the first and last covered days and the days of the
+      first and last events (agent state is inferred from the runs of covered days at both
+      ends: a run that stops being the first or the last changes there); and the names the
+      day's interface lines stand for (int_agent_aliases: a login under another name renames
+      the lines of the days up to the next one).
     - asterisk_cdr: every loaded record (file, line and fields) on the local day it started.
     - call_detail: every loaded call (file, line and fields) on the local day it started
       (queue entry, else answer, else arrival: the day fct_calls counts it in).
@@ -33,6 +38,12 @@ cdr as (
 call_detail as (
 
     select * from {{ source('raw', 'call_detail') }}
+
+),
+
+agent_aliases as (
+
+    select * from {{ ref('int_agent_aliases') }}
 
 ),
 
@@ -76,6 +87,72 @@ end_days as (
 
 ),
 
+-- where the log begins and ends: its first and last covered days and events
+queue_log_span as (
+
+    select
+        min(file_days.report_date) filter (where file_days.is_delivered) as first_day,
+        max(file_days.report_date) filter (where file_days.is_delivered) as last_day,
+        (select min({{ to_local('queue_log.event_time_utc') }}) from queue_log) as first_event_local,
+        (select max({{ to_local('queue_log.event_time_utc') }}) from queue_log) as last_event_local
+    from file_days
+
+),
+
+span_days as (
+
+    select
+        day,
+        0 as lines,
+        hash('start', first_day, first_event_local)::hugeint as fingerprint
+    from queue_log_span, unnest([first_day, cast(first_event_local as date)]) as t (day)
+    where day is not null
+    union all
+    select
+        day,
+        0 as lines,
+        hash('end', last_day, last_event_local)::hugeint as fingerprint
+    from queue_log_span, unnest([last_day, cast(last_event_local as date)]) as t (day)
+    where day is not null
+
+),
+
+-- each day's interface lines (SIP/1001) and the names they stand for then, clipped to the
+-- day's first and last such line: the sum changes exactly when one of them is renamed
+interface_days as (
+
+    select
+        agent as member_interface,
+        cast({{ to_local('event_time_utc') }} as date) as day,
+        min(event_time_utc) as first_utc,
+        max(event_time_utc) as last_utc
+    from queue_log
+    where agent like '%/%'
+    group by all
+
+),
+
+alias_days as (
+
+    select
+        interface_days.day,
+        0 as lines,
+        sum(hash(
+            interface_days.member_interface,
+            agent_aliases.member_name,
+            greatest(agent_aliases.valid_from_utc, interface_days.first_utc),
+            least(agent_aliases.valid_to_utc, interface_days.last_utc)
+        ))::hugeint as fingerprint
+    from interface_days
+    inner join agent_aliases
+        on
+            interface_days.member_interface = agent_aliases.member_interface
+            and (agent_aliases.valid_from_utc is null or interface_days.last_utc >= agent_aliases.valid_from_utc)
+            and (agent_aliases.valid_to_utc is null or interface_days.first_utc < agent_aliases.valid_to_utc)
+    group by interface_days.day
+
+),
+
 cdr_days as (
 
     select
@@ -113,6 +190,10 @@ queue_log_days as (
         select * from coverage_days
         union all
         select * from end_days
+        union all
+        select * from span_days
+        union all
+        select * from alias_days
     ) as day_parts
     group by all
 

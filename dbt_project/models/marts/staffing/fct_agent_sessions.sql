@@ -9,7 +9,11 @@
     PAUSED) is not a pause the agent took. Each session says how its login and logout were
     established: by a membership line of the queue_log, or inferred (int_agent_state_segments:
     the start or end of the data, a gap in the files, the agent's activity, the longest
-    shift). -#}
+    shift).
+    A full table: a session lasts as long as memberships overlap (an agent in two queues, a
+    second ADDMEMBER within the longest shift), so one day's lines can change a session row
+    of any earlier login day, and its number counts the sessions before it. It reads the
+    segments only (no raw line). -#}
 with
 
 segments as (
@@ -28,9 +32,11 @@ islands as (
     from (
         select
             *,
-            lag(is_logged_in) over (partition by line_code, agent order by segment_seq)
-                as prev_logged_in
+            lag(is_logged_in) over agent_order as prev_logged_in,
+            -- the change that opens the next segment: after a session's last one, its logout
+            lead(coalesce(evidence, opening_event)) over agent_order as next_change
         from segments
+        window agent_order as (partition by line_code, agent order by segment_seq)
     ) as with_previous
 
 ),
@@ -73,29 +79,13 @@ sessions as (
         min(segment_start) as login_at_local,
         max(segment_end) as logout_at_local,
         arg_min(coalesce(evidence, opening_event), segment_seq) as login_evidence,
-        max(segment_seq) as last_segment_seq,
+        -- the last segment's next change, none at the end of the data
+        arg_max_null(next_change, segment_seq) as logout_evidence,
         {{ exact_sum('segment_seconds') }} as logged_in_seconds,
         {{ exact_sum('case when is_paused then segment_seconds else 0 end') }} as paused_seconds
     from islands
     where is_logged_in
     group by line_code, agent, session_no
-
-),
-
--- the change that ends a session opens the first segment after it
-logouts as (
-
-    select
-        sessions.line_code,
-        sessions.agent,
-        sessions.session_no,
-        coalesce(after_last.evidence, after_last.opening_event) as logout_evidence
-    from sessions
-    inner join segments as after_last
-        on
-            sessions.line_code = after_last.line_code
-            and sessions.agent = after_last.agent
-            and sessions.last_segment_seq + 1 = after_last.segment_seq
 
 ),
 
@@ -110,7 +100,7 @@ final as (
         sessions.logout_at_local,
         cast(sessions.login_at_local as date) as login_date,
         sessions.login_evidence,
-        coalesce(logouts.logout_evidence, 'data_end') as logout_evidence,
+        coalesce(sessions.logout_evidence, 'data_end') as logout_evidence,
         sessions.logged_in_seconds,
         sessions.paused_seconds,
         coalesce(pauses.pause_events, 0) as pause_events
@@ -120,11 +110,6 @@ final as (
             sessions.line_code = pauses.line_code
             and sessions.agent = pauses.agent
             and sessions.session_no = pauses.session_no
-    left join logouts
-        on
-            sessions.line_code = logouts.line_code
-            and sessions.agent = logouts.agent
-            and sessions.session_no = logouts.session_no
 
 )
 

@@ -24,13 +24,36 @@
        taking calls).
     Sizing with the usual AHT first is what lets slow handling be found at all: sized with
     the interval's own slow AHT, a slow interval reads as understaffed or as demand above
-    contract. -#}
+    contract.
+    Incremental by report_date (macros/rebuild_days.sql). A day's rows read
+    kpi_line_interval's rows of that day (offered, service level, staffing, handling) and of
+    the 28 days before (the usual AHT); kpi_line_interval's call and agent columns take the
+    rows of fct_calls and fct_agent_intervals of the same interval. So a changed day reaches
+    the days theirs reach, and 28 days after those: a day's handling is in the yardstick of
+    the four weeks that follow. Contract bands and calendar are rules (a full refresh). -#}
+{%- set calls = calls_reach() %}
+{%- set agent_intervals = agent_intervals_reach() %}
+{%- set usual_aht_days = 28 %}
+{%- set reach_before = [calls[0], agent_intervals[0]] | max %}
+{%- set reach_after = [calls[1], agent_intervals[1]] | max + usual_aht_days %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='rebuild_days',
+    rebuild_key='report_date',
+    rebuild_before=reach_before,
+    rebuild_after=reach_after,
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_rebuild_days') }}
+{{ require_reach_covers('kpi_line_interval', lag_before=usual_aht_days) }}
 with
 
 intervals as (
 
     select * from {{ ref('kpi_line_interval') }}
-    where direction = 'inbound'
+    where
+        direction = 'inbound'
+        and {{ in_rebuild_days('report_date', before=reach_before + usual_aht_days, after=reach_after) }}
 
 ),
 
@@ -97,7 +120,7 @@ usual_aht as (
     left join daily_handling as history
         on
             on_day.line_code = history.line_code
-            and on_day.report_date - 28 <= history.report_date
+            and on_day.report_date - {{ usual_aht_days }} <= history.report_date
             and on_day.report_date > history.report_date
     group by on_day.line_code, on_day.report_date
 
@@ -185,6 +208,7 @@ final as (
             else 'other'
         end as miss_cause
     from sized
+    where {{ in_rebuild_days('report_date') }}
 
 )
 
