@@ -20,17 +20,17 @@ queue_log as (
 
 ),
 
-events as (
+-- an interface's logins, one per line staging keeps (its copies in other files dropped)
+adds as (
 
     select
         file_path,
         line_no,
         event_time_utc,
         nullif(queuename, '') as queue_name,
-        nullif(agent, '') as agent,
-        event
+        nullif(agent, '') as agent
     from queue_log
-    where event in ('ADDMEMBER', 'PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL')
+    where event = 'ADDMEMBER' and agent like '%/%'
     qualify row_number() over (
         partition by event_time_utc, callid, queuename, agent, event, data
         order by file_path, line_no
@@ -38,27 +38,18 @@ events as (
 
 ),
 
-adds as (
-
-    select
-        file_path,
-        line_no,
-        event_time_utc,
-        queue_name,
-        agent
-    from events
-    where event = 'ADDMEMBER' and agent like '%/%'
-
-),
-
+-- the pause lines that can name an interface (in the second of one of its logins) or show
+-- an interface-shaped name pausing itself; their copies change no sighting
 pauses as (
 
-    select
+    select distinct
         event_time_utc,
-        queue_name,
-        agent
-    from events
-    where event in ('PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL')
+        nullif(queuename, '') as queue_name,
+        nullif(agent, '') as agent
+    from queue_log
+    where
+        event in ('PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL')
+        and (agent like '%/%' or event_time_utc in (select adds.event_time_utc from adds))
 
 ),
 
@@ -77,7 +68,10 @@ sightings as (
             adds.event_time_utc = pauses.event_time_utc
             and (adds.queue_name = pauses.queue_name or coalesce(pauses.queue_name, 'NONE') = 'NONE')
             and adds.agent <> pauses.agent
-    where adds.agent not in (select pausing.agent from pauses as pausing)
+    where adds.agent not in (
+        select pausing.agent from pauses as pausing
+        where pausing.agent is not null
+    )
 
 ),
 

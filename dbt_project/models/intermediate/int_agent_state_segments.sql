@@ -199,48 +199,59 @@ queue_scoped as (
 
 ),
 
-agent_lines as (
+-- an agent's queue lines per line in spans of time as long as the longest shift: the lines
+-- within it of a moment are its span's (all) and those at the near edges of the two beside
+queue_spans as (
 
-    select distinct
-        agent,
-        line_code
-    from queue_scoped
+    select
+        queue_scoped.agent,
+        queue_scoped.line_code,
+        floor(epoch(queue_scoped.event_time_local) / epoch(longest.shift))::bigint as span_no,
+        min(queue_scoped.event_time_local) as first_time,
+        max(queue_scoped.event_time_local) as last_time
+    from queue_scoped, longest
+    group by all
 
 ),
 
--- queue-less lines (PAUSEALL, AGENTLOGIN...) on each line the agent works on
+-- queue-less lines (PAUSEALL, AGENTLOGIN...) with their span and the two beside it
 queue_less as (
 
     select
-        agent_events.*,
-        agent_lines.line_code
-    from agent_events
-    inner join agent_lines using (agent)
+        agent_events.event_seq,
+        agent_events.agent,
+        agent_events.event_time_local,
+        floor(epoch(agent_events.event_time_local) / epoch(longest.shift))::bigint + steps.step as span_no,
+        longest.shift
+    from agent_events, longest, (select unnest([-1, 0, 1]) as step) as steps
     where coalesce(agent_events.queue_name, 'NONE') = 'NONE'
 
 ),
 
--- a queue-less line applies where the agent has a queue line within the longest shift
+-- the lines the agent has a queue line on within the longest shift of a queue-less line
+queue_less_lines as (
+
+    select distinct
+        queue_less.event_seq,
+        queue_spans.line_code
+    from queue_less
+    inner join queue_spans
+        on queue_less.agent = queue_spans.agent and queue_less.span_no = queue_spans.span_no
+    where
+        queue_spans.last_time >= queue_less.event_time_local - queue_less.shift
+        and queue_spans.first_time <= queue_less.event_time_local + queue_less.shift
+
+),
+
 activity as (
 
     select * from queue_scoped
     union all
-    select queue_less.*
-    from queue_less
-    cross join longest
-    asof left join queue_scoped as earlier
-        on
-            queue_less.agent = earlier.agent
-            and queue_less.line_code = earlier.line_code
-            and queue_less.event_time_local >= earlier.event_time_local
-    asof left join queue_scoped as later
-        on
-            queue_less.agent = later.agent
-            and queue_less.line_code = later.line_code
-            and queue_less.event_time_local <= later.event_time_local
-    where
-        earlier.event_time_local >= queue_less.event_time_local - longest.shift
-        or later.event_time_local <= queue_less.event_time_local + longest.shift
+    select
+        agent_events.*,
+        queue_less_lines.line_code
+    from agent_events
+    inner join queue_less_lines using (event_seq)
 
 ),
 
@@ -533,76 +544,81 @@ running as (
         *,
         sum(delta) over agent_order as memberships,
         lead(point_time) over agent_order as next_point_time,
-        -- as event_seq: the second's epoch times a million plus the rank within the second
-        epoch(date_trunc('second', point_time))::bigint * 1000000
-        + row_number() over (
-            partition by line_code, agent, date_trunc('second', point_time) order by point_time, point_order
-        ) as segment_seq
+        row_number() over agent_order as point_no,
+        coalesce(date_trunc('second', lag(point_time) over agent_order) <> date_trunc('second', point_time), true)
+            as opens_second
     from merged_points
     window agent_order as (partition by line_code, agent order by point_time, point_order)
 
 ),
 
--- each point with the start of the session it belongs to (the latest point that logged the
--- agent in; after a logout, the session it ended)
+-- a session opens where the agent becomes a member of a first queue; pause lines while
+-- logged out say nothing of it
+marked as (
+
+    select
+        *,
+        memberships > 0 and memberships - delta <= 0 as opens_session,
+        case when memberships > 0 then pause_flag end as session_pause_flag
+    from running
+
+),
+
+-- each point with its session's start, the session's last pause line so far and next one
+-- (first_value / last_value skipping nulls: far cheaper over such frames than min / max)
 sessions as (
 
     select
         *,
-        max(case when memberships > 0 and coalesce(prev_memberships, 0) <= 0 then segment_seq end)
-            over (partition by line_code, agent order by segment_seq rows unbounded preceding) as session_seq,
-        -- pause lines while logged out say nothing of the session
-        case when memberships > 0 then pause_flag end as session_pause_flag
-    from (
-        select
-            *,
-            lag(memberships) over (partition by line_code, agent order by segment_seq) as prev_memberships
-        from running
-    ) as with_previous
-
-),
-
-pause_lines as (
-
-    select
-        *,
-        max(case when session_pause_flag is not null then point_time end) over so_far as last_pause_time,
+        -- as event_seq: the second's epoch times a million plus the rank within the second
+        epoch(date_trunc('second', point_time))::bigint * 1000000 + point_no + 1
+        - last_value(case when opens_second then point_no end ignore nulls) over so_far as segment_seq,
+        last_value(case when opens_session then point_no end ignore nulls) over so_far as session_point,
+        last_value(case when opens_session then point_time end ignore nulls) over so_far as session_start,
+        last_value(case when opens_session then opening_event end ignore nulls) over so_far as session_opening,
+        last_value(case when session_pause_flag is not null then point_no end ignore nulls) over so_far
+            as last_pause_point,
+        last_value(case when session_pause_flag is not null then point_time end ignore nulls) over so_far
+            as last_pause_time,
         last_value(session_pause_flag ignore nulls) over so_far as last_pause_flag,
-        -- the session's start, how it opened, and its first pause line
-        first_value(point_time) over whole as session_start,
-        first_value(opening_event) over whole as session_opening_event,
-        min(case when session_pause_flag is not null then point_time end) over whole as first_pause_time,
-        first_value(session_pause_flag ignore nulls) over whole as first_pause_flag
-    from sessions
+        first_value(case when session_pause_flag is not null then point_no end ignore nulls) over ahead
+            as next_pause_point,
+        first_value(case when session_pause_flag is not null then point_time end ignore nulls) over ahead
+            as next_pause_time,
+        first_value(session_pause_flag ignore nulls) over ahead as next_pause_flag,
+        first_value(case when opens_session then point_no end ignore nulls) over after as next_session_point
+    from marked
     window
-        so_far as (partition by line_code, agent, session_seq order by segment_seq rows unbounded preceding),
-        whole as (
-            partition by line_code, agent, session_seq order by segment_seq
-            rows between unbounded preceding and unbounded following
-        )
+        so_far as (partition by line_code, agent order by point_no rows unbounded preceding),
+        ahead as (partition by line_code, agent order by point_no rows between current row and unbounded following),
+        after as (partition by line_code, agent order by point_no rows between 1 following and unbounded following)
 
 ),
 
 pause_states as (
 
     select
-        pause_lines.*,
-        pause_lines.memberships > 0 and coalesce(
-            -- the last pause line while it is evidence; before any, an inferred login's
-            case
-                when pause_lines.last_pause_time >= pause_lines.point_time - longest.shift
-                    then pause_lines.last_pause_flag
-            end,
+        sessions.*,
+        sessions.memberships > 0 and coalesce(
+            -- the session's last pause line while it is evidence
             case
                 when
-                    pause_lines.last_pause_time is null
-                    and pause_lines.session_opening_event = 'INFERRED_LOGIN'
-                    and pause_lines.first_pause_time <= pause_lines.session_start + longest.shift
-                    then not pause_lines.first_pause_flag
+                    sessions.last_pause_point >= sessions.session_point
+                    and sessions.last_pause_time >= sessions.point_time - longest.shift
+                    then sessions.last_pause_flag
+            end,
+            -- none yet: an inferred login's session whose first one, within S, is an UNPAUSE
+            case
+                when
+                    coalesce(sessions.last_pause_point < sessions.session_point, true)
+                    and sessions.session_opening = 'INFERRED_LOGIN'
+                    and sessions.next_pause_time <= sessions.session_start + longest.shift
+                    and coalesce(sessions.next_session_point > sessions.next_pause_point, true)
+                    then not sessions.next_pause_flag
             end,
             false
         ) as is_paused
-    from pause_lines, longest
+    from sessions, longest
 
 ),
 

@@ -93,8 +93,10 @@ queue_log_span as (
     select
         min(file_days.report_date) filter (where file_days.is_delivered) as first_day,
         max(file_days.report_date) filter (where file_days.is_delivered) as last_day,
-        (select min({{ to_local('queue_log.event_time_utc') }}) from queue_log) as first_event_local,
-        (select max({{ to_local('queue_log.event_time_utc') }}) from queue_log) as last_event_local
+        -- converted once, not per line: an event that moves only the local start or end (a
+        -- daylight-saving fold) is on a changed day right beside it
+        (select {{ to_local('min(queue_log.event_time_utc)') }} from queue_log) as first_event_local,
+        (select {{ to_local('max(queue_log.event_time_utc)') }} from queue_log) as last_event_local
     from file_days
 
 ),
