@@ -292,8 +292,8 @@ def parse_batch(con: duckdb.DuckDBPyConnection, batch: list[PendingFile], option
     texts, so_far = [], {}
     for pending in batch:
         header = pending.first_line.removeprefix("\ufeff").removesuffix("\r")
-        texts.append((pending.file_path, pending.line_offset, pending.text.removeprefix("\ufeff"),
-                      is_cdr_header(header), header))
+        body = pending.text if pending.line_offset else pending.text.removeprefix("\ufeff")
+        texts.append((pending.file_path, pending.line_offset, body, is_cdr_header(header), header))
         so_far[pending.file_path] = pending.layout_so_far
     con.execute("create or replace temp table _cdr_texts "
                 "(file_path varchar, line_offset bigint, text varchar, has_header boolean, header varchar)")

@@ -140,6 +140,18 @@ def test_a_truncated_file_is_reloaded_whole(tmp_path, con):
     assert state(con, queue_log.SOURCE_SPEC) == clean_state(tmp_path, queue_log.SOURCE_SPEC)
 
 
+def test_a_closed_file_that_grows_after_an_unended_line_is_reloaded_whole(tmp_path, con):
+    """A gzipped file is read to its end; if it grows (a gzip member appended), its last
+    line may have gone on: an append there would cut that line in two."""
+    path = put(tmp_path / "queue_log-20240301.gz", gzip.compress(text(QLOG[:2], QLOG[2][:12])))
+    [first] = load_source(con, tmp_path, queue_log.SOURCE_SPEC)
+    assert (first.rows_read, first.rows_rejected) == (3, 1)  # the cut line, read as it was
+    put(path, path.read_bytes() + gzip.compress(text([QLOG[2][12:]])))
+    [result] = load_source(con, tmp_path, queue_log.SOURCE_SPEC)
+    assert (result.status, result.rows_read, result.rows_rejected) == ("replaced", 3, 0)
+    assert state(con, queue_log.SOURCE_SPEC) == clean_state(tmp_path, queue_log.SOURCE_SPEC)
+
+
 def _per_file(con) -> dict:
     return dict(con.execute(
         "select file_path, count(*) from (select file_path, line_no from raw.asterisk_queue_log "
