@@ -31,6 +31,15 @@ _LOADS_DISAGREE = """
 """
 
 
+def _waiting(con, source: str) -> dict:
+    """Files whose bytes after the last line end wait for it: a line being written, or a
+    delivered file that lacks its final line end (its last record then waits until one
+    comes): named, so the second case is seen."""
+    rows = con.execute("select file_path, bytes_waiting from raw.landing_files "
+                       "where source = ? and bytes_waiting > 0 order by file_path", [source]).fetchall()
+    return {"files_waiting": len(rows), "bytes_waiting": MetadataValue.json(dict(rows[:50]))}
+
+
 def files_balance(con) -> AssetCheckResult:
     bad = con.execute(
         f"""
@@ -60,6 +69,7 @@ def files_balance(con) -> AssetCheckResult:
             "files": files,
             "rows_rejected": int(rejected or 0),
             "unbalanced_files": MetadataValue.json([list(map(str, row)) for row in bad]),
+            **_waiting(con, "asterisk_queue_log"),
         },
     )
 
@@ -126,5 +136,6 @@ def source_files_balance(con, source: str, asset_key: AssetKey) -> AssetCheckRes
         asset_key=asset_key,
         passed=not bad,
         metadata={"files": files, "rows_rejected": int(rejected or 0),
-                  "unbalanced_files": MetadataValue.json([list(map(str, row)) for row in bad])},
+                  "unbalanced_files": MetadataValue.json([list(map(str, row)) for row in bad]),
+                  **_waiting(con, source)},
     )

@@ -100,8 +100,11 @@ def test_a_growing_queue_log_is_read_as_appends_and_ends_as_one_load(tmp_path, c
         (1,), (2,), (3,), (5,), (6,)]
     b1, b2, b3 = len(text(QLOG[:2])), len(text(QLOG[:5])), len(text(QLOG[:6]))
     assert loads_log(con, "queue_log") == [(0, b1, 1, 2, 2, 0), (b1, b2, 3, 3, 2, 1), (b2, b3, 6, 1, 1, 0)]
-    # the 12 bytes of line 7 wait, uncounted
+    # the 12 bytes of line 7 wait, uncounted, and the balance check names them
     assert manifest(con, "queue_log") == (6, 5, 1, b3, 6, 12)
+    check = files_balance(con)
+    assert check.passed and check.metadata["files_waiting"].value == 1
+    assert check.metadata["bytes_waiting"].value == {"queue_log": 12}
     assert state(con, queue_log.SOURCE_SPEC) == clean_state(tmp_path, queue_log.SOURCE_SPEC)
 
 
