@@ -8,6 +8,11 @@
     - asterisk_cdr: every loaded record (file, line and fields) on the local day it started.
     - call_detail: every loaded call (file, line and fields) on the local day it started
       (queue entry, else answer, else arrival: the day fct_calls counts it in).
+    - outages: the window row staging keeps for each outage id (stg_noc__outages: the file
+      modified last), with its file and line, on every local day from its start to its end (an
+      open window: its start day). A window declared late, re-issued with other times or
+      closed changes the days it covers now and, by leaving them, the days it covered before:
+      the units that enter in a window are excluded by it (fct_sla_units).
     Sums of 64-bit hashes are exact (HUGEINT) and independent of row order. -#}
 with
 
@@ -33,6 +38,18 @@ cdr as (
 call_detail as (
 
     select * from {{ source('raw', 'call_detail') }}
+
+),
+
+outage_rows as (
+
+    select * from {{ source('raw', 'outages') }}
+
+),
+
+manifest as (
+
+    select * from {{ source('raw', 'landing_files') }}
 
 ),
 
@@ -100,6 +117,32 @@ call_detail_days as (
 
 ),
 
+-- the same winner as stg_noc__outages: the file modified last, then the later file and line
+outages_kept as (
+
+    select outage_rows.*
+    from outage_rows
+    left join manifest on outage_rows.file_path = manifest.file_path
+    qualify row_number() over (
+        partition by outage_rows.outage_id
+        order by manifest.modified_at desc nulls last, outage_rows.file_path desc, outage_rows.line_no desc
+    ) = 1
+
+),
+
+outage_days as (
+
+    select
+        'outages' as source,
+        cast(unnest(generate_series(
+            cast(start_local as date), cast(greatest(end_local, start_local) as date), interval 1 day
+        )) as date) as day,
+        1 as lines,
+        hash(outages_kept)::hugeint as fingerprint
+    from outages_kept
+
+),
+
 queue_log_days as (
 
     select
@@ -125,6 +168,14 @@ final as (
     select * from cdr_days
     union all
     select * from call_detail_days
+    union all
+    select
+        source,
+        day,
+        sum(lines)::bigint as lines,
+        sum(fingerprint)::hugeint as fingerprint
+    from outage_days
+    group by all
 
 )
 
