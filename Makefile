@@ -60,10 +60,15 @@ build: install
 serve: install
 	@echo ""
 	@echo "==> Dashboards: http://localhost:$(PORT)   (Ctrl-C to stop)"
+	@echo "    Live:        the Dagster daemon watches $(SLA_LANDING_DIR) every 15 s and rebuilds"
+	@echo "                 what new lines touch (log: .dagster_home/daemon.log)"
 	@echo "    Dagster UI:  in another terminal, 'make dagster-ui', then http://localhost:3000"
 	@echo "    Analysts:    duckdb $(SLA_SERVING_DB)   (read-only copy; see README)"
 	@echo ""
-	@$(BIN)/python -m streamlit run dashboards/app.py --server.port $(PORT)
+	@mkdir -p .dagster_home
+	@$(BIN)/dagster-daemon run -m assets.definitions > .dagster_home/daemon.log 2>&1 & daemon=$$!; \
+		trap 'kill $$daemon 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python -m streamlit run dashboards/app.py --server.port $(PORT)
 
 run: demo-data build serve
 
