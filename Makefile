@@ -31,7 +31,7 @@ help:
 	@echo "make build       build the warehouse from the files in SLA_LANDING_DIR (no demo data, no serving)"
 	@echo "make serve       serve the dashboards from the published copy"
 	@echo "make dagster-ui  open the Dagster UI on http://localhost:3000"
-	@echo "make bench       measure load and build speed and memory"
+	@echo "make bench       measure build, new-day and live-line times and memory (BENCH_ARGS=--quick: 7 days)"
 
 $(UV):
 	@echo "==> Bootstrapping uv $(UV_VERSION) into .tools/ (with $(PYTHON))"
@@ -86,7 +86,7 @@ test: install browser
 	@$(BIN)/python -m pytest
 
 bench: install
-	@$(BIN)/python -m bench
+	@$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: install
 	@$(BIN)/ruff check .
