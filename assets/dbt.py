@@ -80,8 +80,8 @@ def manifest_path() -> Path:
     backfill_policy=BackfillPolicy.single_run(),
 )
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """dbt build (models, data tests and unit tests) of the staging, intermediate and mart
-    models, with the contract's time zone and interval length as vars. The run's partitions
+    """dbt build (models and data tests; the unit tests run in the test suite) of the staging,
+    intermediate and mart models, with the contract's time zone and interval length as vars. The run's partitions
     are the dbt window: the incremental models rebuild those days and every day whose raw
     data changed since the last complete build (a full refresh when the rules changed)."""
     # dbt runs inside dbt_project/: a relative SLA_WAREHOUSE_DB must name the same file there
@@ -90,6 +90,6 @@ def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     config = load_config(settings.config_path())
     window = context.partition_time_window
     days = (window.start.date(), (window.end - timedelta(days=1)).date())
-    args = dbt_build_args(dbt_vars(config), warehouse, days, settings.config_path())
+    args = dbt_build_args(dbt_vars(config), warehouse, days, settings.config_path(), unit_tests=False)
     context.log.info(f"dbt {' '.join(args)}")
     yield from dbt.cli(args, context=context).stream()

@@ -81,9 +81,12 @@ def dbt_build_args(
     warehouse: Path,
     window: tuple[date, date] | None = None,
     config_path: Path | None = None,
+    unit_tests: bool = True,
 ) -> list[str]:
     """`dbt build` arguments: the contract's vars, the run's window and the fingerprint the
-    hook records; `--full-refresh` when the rules changed since the last complete build."""
+    hook records; `--full-refresh` when the rules changed since the last complete build.
+    Without `unit_tests` the SQL's unit tests are left out: they test the code on fixtures,
+    not the data, so the test suite runs them and the pipeline's frequent runs need not."""
     fingerprint = build_fingerprint(config_path)
     build_vars = {**dbt_vars, "build_fingerprint": fingerprint}
     if window is not None:
@@ -91,4 +94,6 @@ def dbt_build_args(
     args = ["build", "--vars", json.dumps(build_vars, sort_keys=True)]
     if recorded_fingerprint(warehouse) != fingerprint:
         args.append("--full-refresh")
+    if not unit_tests:
+        args += ["--exclude-resource-type", "unit_test"]
     return args
