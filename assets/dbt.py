@@ -91,4 +91,18 @@ def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     args = dbt_build_args(dbt_vars(config), warehouse, run_days(context), settings.config_path(),
                           unit_tests=False)
     context.log.info(f"dbt {' '.join(args)}")
-    yield from dbt.cli(args, context=context).stream()
+    invocation = dbt.cli(args, context=context)
+    yield from invocation.stream()
+    keep_partial_parse(invocation.target_path)
+
+
+def keep_partial_parse(run_target: Path) -> None:
+    """Keep the run's parse for the next run (dagster-dbt seeds each run's target folder from
+    the project's): with the same vars and profile, dbt then parses only what changed."""
+    parsed = run_target / "partial_parse.msgpack"
+    if parsed.exists():
+        kept = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
+        kept.parent.mkdir(exist_ok=True)
+        tmp = kept.with_name(f".{kept.name}.{os.getpid()}")
+        shutil.copyfile(parsed, tmp)
+        os.replace(tmp, kept)
