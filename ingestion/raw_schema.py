@@ -76,6 +76,12 @@ create table if not exists raw.asterisk_queue_log (
     primary key (file_path, line_no)
 );
 
+-- The days of the running build's partitions (assets/rebuild.py): dbt rebuilds them.
+create table if not exists raw.build_window (
+    window_start  date not null,
+    window_end    date not null
+);
+
 -- Every rejected line, with enough to act on it.
 create table if not exists raw.quarantine (
     source          varchar not null,
