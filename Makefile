@@ -31,7 +31,7 @@ help:
 	@echo "make build       build the warehouse from the files in SLA_LANDING_DIR (no demo data, no serving)"
 	@echo "make serve       serve the dashboards from the published copy"
 	@echo "make dagster-ui  open the Dagster UI on http://localhost:3000"
-	@echo "make bench       measure load and build speed and memory"
+	@echo "make bench       measure build, new-day and live-line times and memory (BENCH_ARGS=--quick: 7 days)"
 
 $(UV):
 	@echo "==> Bootstrapping uv $(UV_VERSION) into .tools/ (with $(PYTHON))"
@@ -60,10 +60,15 @@ build: install
 serve: install
 	@echo ""
 	@echo "==> Dashboards: http://localhost:$(PORT)   (Ctrl-C to stop)"
+	@echo "    Live:        the Dagster daemon watches $(SLA_LANDING_DIR) every 15 s and rebuilds"
+	@echo "                 what new lines touch (log: .dagster_home/daemon.log)"
 	@echo "    Dagster UI:  in another terminal, 'make dagster-ui', then http://localhost:3000"
 	@echo "    Analysts:    duckdb $(SLA_SERVING_DB)   (read-only copy; see README)"
 	@echo ""
-	@$(BIN)/python -m streamlit run dashboards/app.py --server.port $(PORT)
+	@mkdir -p .dagster_home
+	@$(BIN)/dagster-daemon run -m assets.definitions > .dagster_home/daemon.log 2>&1 & daemon=$$!; \
+		trap 'kill $$daemon 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python -m streamlit run dashboards/app.py --server.port $(PORT)
 
 run: demo-data build serve
 
@@ -81,7 +86,7 @@ test: install browser
 	@$(BIN)/python -m pytest
 
 bench: install
-	@$(BIN)/python -m bench
+	@$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: install
 	@$(BIN)/ruff check .

@@ -6,14 +6,13 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, BackfillPolicy
+from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from assets.partitions import daily_partitions
+from assets.partitions import run_days
 from assets.rebuild import dbt_build_args, dbt_vars
 from contract import load_config
 from ingestion import settings
@@ -76,20 +75,34 @@ def manifest_path() -> Path:
     manifest=manifest_path(),
     project=dbt_project,
     dagster_dbt_translator=WarehouseTranslator(),
-    partitions_def=daily_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
 )
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """dbt build (models, data tests and unit tests) of the staging, intermediate and mart
-    models, with the contract's time zone and interval length as vars. The run's partitions
-    are the dbt window: the incremental models rebuild those days and every day whose raw
-    data changed since the last complete build (a full refresh when the rules changed)."""
+    """dbt build (models and data tests; the unit tests run in the test suite) of the staging,
+    intermediate and mart models, with the contract's time zone and interval length as vars.
+    The run's partition range is the dbt window: the incremental models rebuild those days
+    and every day whose raw data changed since the last complete build (a full refresh when
+    the rules changed). The models are not partitioned assets themselves: a run over a year
+    of partitions would record a materialization per model and day, and the days a model
+    rebuilds are decided by the data (docs/incremental.md), not by the partitions alone."""
     # dbt runs inside dbt_project/: a relative SLA_WAREHOUSE_DB must name the same file there
     warehouse = settings.warehouse_db()
     os.environ["SLA_WAREHOUSE_DB"] = str(warehouse)
     config = load_config(settings.config_path())
-    window = context.partition_time_window
-    days = (window.start.date(), (window.end - timedelta(days=1)).date())
-    args = dbt_build_args(dbt_vars(config), warehouse, days, settings.config_path())
+    args = dbt_build_args(dbt_vars(config), warehouse, run_days(context), settings.config_path(),
+                          unit_tests=False)
     context.log.info(f"dbt {' '.join(args)}")
-    yield from dbt.cli(args, context=context).stream()
+    invocation = dbt.cli(args, context=context)
+    yield from invocation.stream()
+    keep_partial_parse(invocation.target_path)
+
+
+def keep_partial_parse(run_target: Path) -> None:
+    """Keep the run's parse for the next run (dagster-dbt seeds each run's target folder from
+    the project's): with the same vars and profile, dbt then parses only what changed."""
+    parsed = run_target / "partial_parse.msgpack"
+    if parsed.exists():
+        kept = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
+        kept.parent.mkdir(exist_ok=True)
+        tmp = kept.with_name(f".{kept.name}.{os.getpid()}")
+        shutil.copyfile(parsed, tmp)
+        os.replace(tmp, kept)

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion import settings
+from ingestion.raw_schema import ensure_raw_schema
 
 DBT_PROJECT_DIR = settings.PROJECT_ROOT / "dbt_project"
 
@@ -78,19 +79,35 @@ def dbt_vars(config) -> dict:
     }
 
 
+def write_window(warehouse: Path, window: tuple[date, date] | None) -> None:
+    """The run's partition days for dbt (raw.build_window), replacing the last run's: passed
+    in a table, not as vars, because changed vars make dbt parse the whole project again."""
+    with duckdb.connect(str(warehouse)) as con:
+        ensure_raw_schema(con)
+        con.execute("begin transaction")
+        con.execute("delete from raw.build_window")
+        if window is not None:
+            con.execute("insert into raw.build_window values (?, ?)", list(window))
+        con.execute("commit")
+
+
 def dbt_build_args(
     dbt_vars: dict,
     warehouse: Path,
     window: tuple[date, date] | None = None,
     config_path: Path | None = None,
+    unit_tests: bool = True,
 ) -> list[str]:
-    """`dbt build` arguments: the contract's vars, the run's window and the fingerprint the
-    hook records; `--full-refresh` when the rules changed since the last complete build."""
+    """`dbt build` arguments, after writing the run's window: the contract's vars and the
+    fingerprint the hook records; `--full-refresh` when the rules changed since the last complete build.
+    Without `unit_tests` the SQL's unit tests are left out: they test the code on fixtures,
+    not the data, so the test suite runs them and the pipeline's frequent runs need not."""
     fingerprint = build_fingerprint(config_path)
+    write_window(warehouse, window)
     build_vars = {**dbt_vars, "build_fingerprint": fingerprint}
-    if window is not None:
-        build_vars["window_start"], build_vars["window_end"] = (d.isoformat() for d in window)
     args = ["build", "--vars", json.dumps(build_vars, sort_keys=True)]
     if recorded_fingerprint(warehouse) != fingerprint:
         args.append("--full-refresh")
+    if not unit_tests:
+        args += ["--exclude-resource-type", "unit_test"]
     return args

@@ -1,157 +1,217 @@
-"""Measure the pipeline on simulated data of a chosen size, in a scratch folder.
+"""`make bench`: what users feel, on simulated data of chosen sizes, beside a one-query floor.
 
-    python -m bench [--days 90] [--seed 1] [--keep DIR]    (the days end on 30 June 2026)
+    python -m bench [--days 365] [--scale 1 --scale 10 | --sizes 365x1,365x10] [--seed 1]
+                    [--keep DIR] [--quick] [--append-lines 1000]
 
-Each stage runs in its own child process so that its peak memory (max RSS) is its own:
-simulate (every source) -> load (every source: parse + manifest + quarantine, DuckDB) -> dbt build -> monthly audit report,
-then the cost of adding one day (the next day's queue_log file: load it, dbt build), beside the
-floor: one hand-written DuckDB query computing the daily inbound KPIs straight from the
-queue_log files. Every stage is printed with its ratio to the floor, and the run is appended as
-JSON lines to bench/results/results.jsonl (git-ignored) to compare runs.
+Every size (days of a year ending 30 June 2026, the contract's positions x scale) runs in a
+scratch folder of its own (its landing folder, warehouse, serving copy and Dagster instance),
+each stage in a child process, timed, with the peak memory of its process tree:
+
+  simulate     the days, the next day and the live day, every source (python -m simulator)
+  floor_query  one hand-written DuckDB query of the daily inbound KPIs over the year's queue_log files
+  full_build   the year from scratch through Dagster, as `make build` (python -m assets.build)
+  add_day      the next day's files arrive (queue_log, CDR rows, CRM, OTRS, social): that day's build
+  empty_day    the same day's files alone, built on an empty warehouse
+  live_setup   the live day's queue_log as read at 10:30, built (sets up live_append)
+  live_append  lines appended to that live queue_log, the sensors tick, their runs run: seconds
+               until the published copy shows every call event of the lines
+
+Printed as one table per size, every stage as a ratio to the floor and beside the targets of
+issue 11; kept as JSON lines (one per stage per size, with the commit and the machine) in
+bench/results/results.jsonl (git-ignored). A failing stage stops the run with its log's path.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
-import subprocess
+import shutil
 import sys
 import tempfile
 import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bench import landing as bench_landing
+from bench.process import StageFailed, StageResult, run_stage
+from bench.report import append_jsonl, git_commit, machine, records, run_history, table
+from bench.sizes import Size, estimate_seconds, landing_mb, parse_sizes
+from bench.targets import evaluate
+from contract import load_config
+from ingestion import settings
+from simulator.__main__ import DEFAULT_LIVE_UNTIL
 
 ROOT = Path(__file__).resolve().parent.parent
-
-STAGES = {
-    "simulate": (
-        "from simulator import generate; import sys; "
-        "generate(sys.argv[1] + '/landing/queue_log', days=int(sys.argv[2]), end='2026-06-30', seed=int(sys.argv[3]))"
-    ),
-    "load": (
-        "import duckdb, sys; from pathlib import Path; "
-        "from ingestion.catalog import load_landing; "
-        "from contract import load_config, write_config_tables; "
-        "from ingestion import settings; "
-        "config = load_config(settings.config_path()); "
-        "con = duckdb.connect(sys.argv[1] + '/wh.duckdb'); "
-        "write_config_tables(con, config); "
-        "r = load_landing(con, Path(sys.argv[1]) / 'landing', config); "
-        "print('LINES', sum(x.rows_read for x in r if x.status != 'unchanged'))"
-    ),
-    "reload_unchanged": (
-        "import duckdb, sys; from pathlib import Path; "
-        "from ingestion.catalog import load_landing; "
-        "from contract import load_config; "
-        "from ingestion import settings; "
-        "con = duckdb.connect(sys.argv[1] + '/wh.duckdb'); "
-        "r = load_landing(con, Path(sys.argv[1]) / 'landing', load_config(settings.config_path())); "
-        "assert all(x.status == 'unchanged' for x in r)"
-    ),
-    # the next day's queue_log file, simulated apart and dropped into the landing folder
-    "simulate_next_day": (
-        "from simulator import generate; import shutil, sys; from pathlib import Path; "
-        "out = Path(sys.argv[1]) / 'next_day'; "
-        "generate(out / 'queue_log', days=1, end='2026-07-01', seed=int(sys.argv[3]), sources=False, "
-        "outage_days=0); "
-        "shutil.copy2(out / 'queue_log' / 'queue_log-20260701', Path(sys.argv[1]) / 'landing' / 'queue_log')"
-    ),
-    # the floor: daily inbound offered, answered, abandoned and answered within 20 s per queue,
-    # in one query over the raw files (no pseudonyms, no quarantine, no contract: what any
-    # extra work of the pipeline is measured against)
-    "floor_query": (
-        "import duckdb, sys; from contract import DEFAULT_TIME_ZONE; "
-        "con = duckdb.connect(); "
-        "n = con.execute(\"\"\"with f as (select string_split(line, '|') as p from read_csv(?, "
-        "columns={'line': 'VARCHAR'}, delim=chr(31), quote='', escape='', header=false)) "
-        "select count(*) from (select timezone(?, "
-        "to_timestamp(try_cast(p[1] as double)))::date as day, p[3] as queue, "
-        "count(*) filter (where p[5] = 'ENTERQUEUE') as offered, "
-        "count(*) filter (where p[5] = 'CONNECT') as answered, "
-        "count(*) filter (where p[5] = 'ABANDON') as abandoned, "
-        "count(*) filter (where p[5] = 'CONNECT' and try_cast(p[6] as integer) <= 20) as within_20 "
-        "from f group by all)\"\"\", [sys.argv[1] + '/landing/queue_log/queue_log-*', DEFAULT_TIME_ZONE]).fetchone()[0]; "
-        "print('ROWS', n)"
-    ),
-    # the monthly audit report of the last full simulated month (June, the last, when the
-    # days cover no whole month before it), all lines, every format
-    "audit_report": (
-        "import duckdb, sys, datetime; from pathlib import Path; "
-        "from reports.audit import build_audit_report, write_report_files; "
-        "con = duckdb.connect(sys.argv[1] + '/wh.duckdb', read_only=True); "
-        "r = build_audit_report(con, datetime.date.fromisoformat(sys.argv[4])); "
-        "write_report_files(r, Path(sys.argv[1]) / 'reports')"
-    ),
-}
+RESULTS = ROOT / "bench" / "results" / "results.jsonl"
+DEFAULT_DAYS = 365
+DEFAULT_SCALES = (1.0, 10.0)
+QUICK_DAYS = 7
+APPENDED_LINES = 1000
 
 
-def run_stage(name: str, args: list[str], env: dict) -> dict:
-    name_run = {"load_next_day": "load", "dbt_build_next_day": "dbt_build"}.get(name, name)
-    if name_run == "dbt_build":
-        dbt_dir = ROOT / "dbt_project"
-        command = [str(Path(sys.executable).parent / "dbt"), "build", "--profiles-dir", str(dbt_dir),
-                   "--project-dir", str(dbt_dir), "--target-path", args[0] + "/dbt_target",
-                   "--log-path", args[0] + "/dbt_logs"]
-    else:
-        command = [sys.executable, "-c", STAGES[name_run], *args]
-    # /usr/bin/time is not on every machine: measure the child's rusage from here
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    output = proc.stdout.read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"stage {name} failed:\n{output[-4000:]}")
-    result = {"stage": name, "seconds": round(seconds, 2), "max_rss_mb": round(usage.ru_maxrss / 1024, 1),
-              "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2)}
-    for line in output.splitlines():
-        if line.startswith("LINES "):
-            result["lines"] = int(line.split()[1])
-    return result
+class Workspace:
+    """One warehouse's files in the scratch folder: landing, warehouse, serving copy, Dagster
+    instance (the project's dagster.yaml, its relative storage paths taken from here)."""
+
+    def __init__(self, folder: Path, landing: Path):
+        self.folder, self.landing = folder, landing
+        self.dagster_home = folder / "dagster_home"
+        self.dagster_home.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / "dagster.yaml", self.dagster_home / "dagster.yaml")
+
+    def env(self) -> dict:
+        venv_bin = str(Path(sys.executable).parent)
+        return {
+            **os.environ,
+            # the children import this checkout's code, and find the venv's dbt as make does
+            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
+            "PATH": os.pathsep.join((venv_bin, os.environ.get("PATH", ""))),
+            "SLA_LANDING_DIR": str(self.landing),
+            "SLA_WAREHOUSE_DB": str(self.folder / "warehouse.duckdb"),
+            "SLA_SERVING_DB": str(self.folder / "serving.duckdb"),
+            "DAGSTER_HOME": str(self.dagster_home),
+        }
+
+    def run(self, stage: str, command: list[str], logs: Path) -> StageResult:
+        # dagster.yaml's storage paths are relative: run where they land in this workspace
+        return run_stage(stage, command, self.env(), self.dagster_home, logs / f"{stage}.log")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--days", type=int, default=90)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
-    options = parser.parse_args()
+def _mb(path: Path) -> float:
+    if path.is_file():
+        return round(path.stat().st_size / 2**20, 1)
+    return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20, 1)
 
-    scratch = options.keep or Path(tempfile.mkdtemp(prefix="sla-bench-"))
-    scratch.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "SLA_WAREHOUSE_DB": str(scratch / "wh.duckdb"), "PYTHONPATH": str(ROOT)}
-    print(f"bench: {options.days} simulated days in {scratch} ({platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores)")
-    results = []
-    report_month = "2026-05-01" if options.days >= 61 else "2026-06-01"
-    # the floor first, so that every stage can be printed with its ratio to it
-    stages = ("simulate", "floor_query", "load", "reload_unchanged", "dbt_build", "audit_report",
-              "simulate_next_day", "load_next_day", "dbt_build_next_day")
-    floor = None
-    for name in stages:
-        args = [str(scratch), str(options.days), str(options.seed), report_month]
-        result = run_stage(name, args, env)
+
+def live_cut_epoch() -> int:
+    """10:30 (the simulator's live read) on the live day, in the contract's time zone."""
+    hours, minutes = (int(x) for x in DEFAULT_LIVE_UNTIL.split(":"))
+    zone = ZoneInfo(load_config(settings.config_path()).timezone)
+    moment = datetime(*bench_landing.live_day().timetuple()[:3], hours, minutes, tzinfo=zone)
+    return int(moment.timestamp())
+
+
+def bench_size(size: Size, folder: Path, seed: int, append_lines: int, show) -> tuple[list[StageResult], dict]:
+    """Every stage of one size, in order; the results and the size's facts (volumes)."""
+    python = sys.executable
+    landing, later, logs = folder / "landing", folder / "later", folder / "logs"
+    warehouse = Workspace(folder / "main", landing)
+    day, live = bench_landing.next_day(), bench_landing.live_day()
+    results: list[StageResult] = []
+
+    def stage(result: StageResult) -> None:
         results.append(result)
-        if name == "floor_query":
-            floor = result["seconds"]
-        extra = ""
-        if "lines" in result:
-            extra = f"  {result['lines']:,} lines, {result['lines'] / result['seconds']:,.0f} lines/s"
-        ratio = f"  {result['seconds'] / floor:>6.1f}x floor" if floor and name != "simulate" else ""
-        print(f"  {name:<19} {result['seconds']:>8.2f} s  max RSS {result['max_rss_mb']:>7.1f} MB{ratio}{extra}",
-              flush=True)
+        show(result)
 
-    size_mb = sum(p.stat().st_size for p in (scratch / "landing").rglob("*") if p.is_file()) / 2**20
-    db_mb = (scratch / "wh.duckdb").stat().st_size / 2**20
-    print(f"  landing {size_mb:,.1f} MB -> warehouse {db_mb:,.1f} MB")
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    with (out / "results.jsonl").open("a") as handle:
-        handle.write(json.dumps({"at": datetime.now(UTC).isoformat(), "days": options.days,
-                                 "landing_mb": round(size_mb, 1), "warehouse_mb": round(db_mb, 1),
-                                 "stages": results}) + "\n")
+    stage(warehouse.run("simulate", bench_landing.simulate_command(python, landing, size.days, size.scale, seed), logs))
+    started = time.perf_counter()
+    bench_landing.set_aside(landing, later, day)
+    facts = {"landing_mb": _mb(landing), "prepare_seconds": round(time.perf_counter() - started, 2)}
+
+    stage(warehouse.run("floor_query", [python, "-m", "bench.floor", str(landing)], logs))
+    stage(warehouse.run("full_build", [python, "-m", "assets.build"], logs))
+
+    facts["next_day_files"] = bench_landing.add_day(landing, later, day)
+    stage(warehouse.run("add_day", [python, "-m", "assets.build", day.isoformat(), day.isoformat()], logs))
+
+    empty = Workspace(folder / "empty", folder / "empty_landing")
+    bench_landing.day_only_landing(landing, later, day, empty.landing)
+    stage(empty.run("empty_day", [python, "-m", "assets.build", day.isoformat(), day.isoformat()], logs))
+
+    prefix, appended = bench_landing.live_parts(later, live, live_cut_epoch(), append_lines)
+    live_file = landing / bench_landing.queue_log_name(live)
+    live_file.write_bytes(prefix)
+    stage(warehouse.run("live_setup", [python, "-m", "assets.build", live.isoformat(), live.isoformat()], logs))
+    appended_file = folder / "appended.queue_log"
+    appended_file.write_bytes(appended)
+    stage(warehouse.run("live_append", [python, "-m", "bench.live", str(live_file), str(appended_file)], logs))
+
+    facts.update(warehouse_mb=_mb(folder / "main" / "warehouse.duckdb"), serving_mb=_mb(folder / "main" / "serving.duckdb"))
+    return results, facts
+
+
+def _show(result: StageResult) -> None:
+    print(f"    {result.stage:<13} {result.seconds:>9.2f} s  peak {result.peak_mb:>8.1f} MB", flush=True)
+
+
+def _sizes(text: str) -> list[Size]:
+    try:
+        return parse_sizes(text)
+    except ValueError as exc:  # argparse would print only "invalid value"
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--days", type=int, default=DEFAULT_DAYS, help=f"days of data (default {DEFAULT_DAYS})")
+    parser.add_argument("--scale", type=float, action="append",
+                        help="contract positions x this; repeat for several sizes (default 1 and 10)")
+    parser.add_argument("--sizes", type=_sizes, help="DAYSxSCALE,... instead of --days and --scale")
+    parser.add_argument("--quick", action="store_true", help=f"a smoke run: {QUICK_DAYS} days at 1x")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--append-lines", type=int, default=APPENDED_LINES,
+                        help=f"lines appended to the live queue_log (default {APPENDED_LINES})")
+    parser.add_argument("--keep", type=Path, help="work in DIR/<size> (new folders) and keep them")
+    options = parser.parse_args(argv)
+    if options.append_lines < 1:
+        parser.error("--append-lines must be at least 1")
+    if options.quick:
+        options.sizes = [Size(QUICK_DAYS, 1.0)]
+    elif options.sizes is None:
+        if options.days < 1 or any(scale <= 0 for scale in options.scale or ()):
+            parser.error("--days must be at least 1 and every --scale above 0")
+        options.sizes = [Size(options.days, scale) for scale in options.scale or DEFAULT_SCALES]
+    return options
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_args(argv)
+    meta = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "run_id": uuid.uuid4().hex[:12],
+            **git_commit(ROOT), "machine": machine(), "seed": options.seed,
+            "sizes": [size.slug for size in options.sizes]}
+    history = run_history(RESULTS, meta["machine"]["cores"])
+    work = options.keep or Path(tempfile.mkdtemp(prefix="sla-bench-"))
+    free_mb = shutil.disk_usage(work if work.exists() else work.parent).free / 2**20
+    print(f"bench {meta['commit'][:10]}{' (uncommitted changes)' if meta['dirty'] else ''} on "
+          f"{meta['machine']['cores']} cores, {meta['machine'].get('ram_gb', '?')} GB; work in {work}")
+    for size in options.sizes:
+        seconds, source = estimate_seconds(size, history)
+        took = f"{seconds / 3600:.1f} h" if seconds >= 5400 else f"{seconds / 60:.0f} min"
+        print(f"  {size.label}: about {took} ({source}), landing about {landing_mb(size):,.0f} MB")
+    need_mb = sum(3 * landing_mb(size) for size in options.sizes) if options.keep else 3 * max(
+        landing_mb(size) for size in options.sizes)
+    if need_mb > free_mb:
+        print(f"  warning: about {need_mb:,.0f} MB of disk needed, {free_mb:,.0f} MB free in {work}")
+
+    for size in options.sizes:
+        folder = work / size.slug
+        if folder.exists() and any(folder.iterdir()):
+            print(f"bench: {folder} is not empty: give --keep a new folder", file=sys.stderr)
+            return 2
+        print(f"\n{size.label} in {folder}", flush=True)
+        try:
+            results, facts = bench_size(size, folder, options.seed, options.append_lines, _show)
+        except StageFailed as failure:
+            tail = failure.log.read_text(errors="replace").splitlines()[-25:]
+            print(f"\nbench FAILED at stage {failure.stage} ({size.label}): {failure.detail}\n"
+                  f"  log: {failure.log}\n  (scratch kept in {folder})\n" + "\n".join(tail), file=sys.stderr)
+            return 1
+        targets = evaluate(size, {r.stage: r for r in results})
+        live = next(r for r in results if r.stage == "live_append")
+        notes = [f"landing {facts['landing_mb']:,.0f} MB -> warehouse {facts['warehouse_mb']:,.0f} MB, "
+                 f"serving {facts['serving_mb']:,.0f} MB",
+                 f"live_append: {live.extra.get('lines_appended')} lines, {live.extra.get('facts_checked')} call "
+                 f"events checked in the serving copy, sensor tick every {live.extra.get('sensor_interval_s')} s"]
+        print("\n" + table(size, results, targets, notes), flush=True)
+        append_jsonl(RESULTS, records(meta, size, results, targets, facts))
+        if not options.keep:
+            shutil.rmtree(folder)
+    if not options.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"\nresults appended to {RESULTS}")
     return 0
 
 

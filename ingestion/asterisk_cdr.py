@@ -72,21 +72,25 @@ def sql_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def numbered_lines_sql(texts_table: str, extra: str = "") -> str:
+def numbered_lines_sql(texts_table: str, extra: str = "", line_offset: str = "0") -> str:
     """SELECT of every line of every text in `texts_table(file_path, text, ...)` with its
     1-based number; a trailing newline does not make a line and a CR before the newline is
-    line-ending noise. `extra`: more columns of the texts table to carry (', a, b')."""
+    line-ending noise. `extra`: more columns of the texts table to carry (', a, b');
+    `line_offset`: the lines of the file before the text (a column, for appended parts)."""
     return f"""
-    with src as (select file_path{extra}, string_split(text, chr(10)) as l from {texts_table}),
+    with src as (
+        select file_path{extra}, {line_offset} as line_offset, string_split(text, chr(10)) as l
+        from {texts_table}
+    ),
     numbered as (
-        select file_path{extra}, generate_subscripts(l, 1) as line_no, unnest(l) as raw_text,
+        select file_path{extra}, line_offset, generate_subscripts(l, 1) as i, unnest(l) as raw_text,
                len(l) as n_lines
         from src
     )
-    select file_path{extra}, line_no,
+    select file_path{extra}, line_offset + i as line_no,
            case when raw_text like '%' || chr(13) then raw_text[:-2] else raw_text end as raw_text
     from numbered
-    where not (line_no = n_lines and raw_text = '')
+    where not (i = n_lines and raw_text = '')
     """
 
 
@@ -177,6 +181,7 @@ def _timestamp_sql(text: str) -> str:
 
 
 # The header is split apart from the data lines, so the regular expression runs once per line.
+# It is the file's first line, also for an appended part, which does not hold it.
 _FIELDS_SQL = """
 create or replace temp table _cdr_lines as {lines};
 create or replace temp table _cdr_fields as
@@ -184,7 +189,7 @@ with split as (select *, {split} as q from _cdr_lines where not (has_header and 
 unquoted as (select *, {unquote} as p, {covers} as covered from split),
 headers as (
     select file_path, list_transform({unquote_header}, lambda c: lower(trim(c))) as h
-    from _cdr_lines where has_header and line_no = 1
+    from _cdr_texts where has_header
 )
 select u.file_path, u.line_no, u.raw_text, u.p, u.covered, len(u.p) as n_fields, hd.h,
        case when u.has_header then 'realtime' else {counts} end as layout
@@ -272,21 +277,32 @@ def _parsed_sql() -> str:
     )
 
 
+def _file_layout(layouts: str | None, so_far: str | None, headed: bool) -> str:
+    """The layouts of a file's lines ('+'-joined, as the parse of the whole file names them),
+    from those of the lines just parsed and of the part loaded before them."""
+    placeholder = "realtime" if headed else "cdr_csv"  # a file without a line of known layout
+    names = {n for text in (layouts, so_far) if text for n in text.split("+")} - {"cdr_csv"}
+    return "+".join(sorted(names)) or placeholder
+
+
 def parse_batch(con: duckdb.DuckDBPyConnection, batch: list[PendingFile], options: dict) -> dict[str, ParseResult]:
-    """Source hook: every file of the batch in one pass, headed or not (a realtime file's
-    header decides its own columns); the caller owns the transaction."""
+    """Source hook: every file (or appended part) of the batch in one pass, headed or not (a
+    realtime file's header decides its own columns); the caller owns the transaction."""
     zone = options.get("cdr_time_zone") or DEFAULT_TIME_ZONE
-    texts = []
+    texts, so_far = [], {}
     for pending in batch:
-        text = pending.text.removeprefix("\ufeff")
-        texts.append((pending.file_path, text, is_cdr_header(text.split("\n", 1)[0])))
-    con.execute("create or replace temp table _cdr_texts (file_path varchar, text varchar, has_header boolean)")
-    con.executemany("insert into _cdr_texts values (?, ?, ?)", texts)
+        header = pending.first_line.removeprefix("\ufeff").removesuffix("\r")
+        body = pending.text if pending.line_offset else pending.text.removeprefix("\ufeff")
+        texts.append((pending.file_path, pending.line_offset, body, is_cdr_header(header), header))
+        so_far[pending.file_path] = pending.layout_so_far
+    con.execute("create or replace temp table _cdr_texts "
+                "(file_path varchar, line_offset bigint, text varchar, has_header boolean, header varchar)")
+    con.executemany("insert into _cdr_texts values (?, ?, ?, ?, ?)", texts)
     counts = "case n_fields " + " ".join(f"when {n} then '{layout}'" for n, layout in FIELD_COUNTS.items()) + " end"
     con.execute(_FIELDS_SQL.format(
-        lines=numbered_lines_sql("_cdr_texts", ", has_header"),
+        lines=numbered_lines_sql("_cdr_texts", ", has_header", line_offset="line_offset"),
         split=split_fields_sql("raw_text"), unquote=unquote_sql("q"), covers=fields_cover_sql("raw_text", "q"),
-        unquote_header=unquote_sql(split_fields_sql("raw_text")),
+        unquote_header=unquote_sql(split_fields_sql("header")),
         counts=counts,
     ))
     con.execute(_parsed_sql(), {"tz": zone})
@@ -318,9 +334,11 @@ def parse_batch(con: duckdb.DuckDBPyConnection, batch: list[PendingFile], option
     for table in ("_cdr_texts", "_cdr_lines", "_cdr_fields", "_cdr_parsed"):
         con.execute(f"drop table if exists {table}")
     # an empty (or header-only) file reads 0 lines
-    results = {path: ParseResult("realtime" if headed else "cdr_csv", 0, 0, 0) for path, _, headed in texts}
+    headed = {path: has_header for path, _, _, has_header, _ in texts}
+    results = {path: ParseResult(_file_layout(None, so_far[path], headed[path]), 0, 0, 0) for path in headed}
     for path, layout, read, loaded, rejected, first, last in rows:
-        results[path] = ParseResult(layout or results[path].layout, read, loaded, rejected, first, last)
+        results[path] = ParseResult(_file_layout(layout, so_far[path], headed[path]), read, loaded, rejected,
+                                    first, last)
     return results
 
 
@@ -360,4 +378,5 @@ SOURCE_SPEC = Source(
     ddl=DDL,
     matches=is_cdr_file,
     parse=parse_batch,
+    appendable=True,  # Master.csv: cdr_csv appends a line per call
 )

@@ -227,24 +227,25 @@ def lit_list(values) -> str:
     return "[" + ", ".join(lit(v) for v in values) + "]"
 
 
-# The records of every file in `{texts}` (file_path, text), numbered by the line they start on.
-# A quoted field may hold line breaks (a case description): a line continues the record
-# before it while the quotes seen so far in the file are odd in number. An unbalanced quote
-# therefore swallows the rest of the file into one record, which then fails validation:
-# loud, never silently misaligned.
-CSV_RECORDS_SQL = """
+# The records of every file in `{texts}` (file_path, text), numbered by the line they start on
+# in the file: `{line_offset}` lines come before the text (an appended part starts on a record
+# of its own, after the header). A quoted field may hold line breaks (a case description): a
+# line continues the record before it while the quotes seen so far in the file are odd in
+# number. An unbalanced quote therefore swallows the rest of the file into one record, which
+# then fails validation: loud, never silently misaligned.
+_CSV_RECORDS_TEMPLATE = """
 create or replace temp table {out} as
-with src as (select file_path, string_split(text, chr(10)) as l from {texts}),
+with src as (select file_path, {line_offset} as line_offset, string_split(text, chr(10)) as l from {texts}),
 lines as (
-    select file_path, generate_subscripts(l, 1) as line_no, unnest(l) as raw_text, len(l) as n_lines
+    select file_path, line_offset, generate_subscripts(l, 1) as i, unnest(l) as raw_text, len(l) as n_lines
     from src
 ),
 clean as (
-    select file_path, line_no,
+    select file_path, line_offset + i as line_no,
            -- CRLF files: the CR is line-ending noise, not data
            case when raw_text like '%' || chr(13) then raw_text[:-2] else raw_text end as raw_text
     from lines
-    where not (line_no = n_lines and raw_text = '')  -- a trailing newline does not make a line
+    where not (i = n_lines and raw_text = '')  -- a trailing newline does not make a line
 ),
 parity as (
     select *, coalesce(sum(length(raw_text) - length(replace(raw_text, '"', ''))) over (
@@ -263,9 +264,9 @@ records as (
     from numbered group by file_path, record_no
 ),
 split as (
-    -- RFC 4180 fields: quoted ("" escapes a quote) or bare
+    -- RFC 4180 fields: quoted ("" escapes a quote) or bare; the record on line 1 is the header
     select *, regexp_extract_all(raw_text || ',', '("(?:[^"]|"")*"|[^,"]*),', 1) as raw_fields
-    from records where record_no > 1
+    from records where line_no > 1
 )
 select file_path, line_no, raw_text, len(raw_fields) as n_fields,
        -- the regex skips what it cannot read (a quote inside a bare field): then the fields
@@ -275,6 +276,8 @@ select file_path, line_no, raw_text, len(raw_fields) as n_fields,
                                           then replace(f[2:-2], '""', '"') else f end) as p
 from split
 """
+# For texts that are whole files: `{out}` and `{texts}` left to fill.
+CSV_RECORDS_SQL = _CSV_RECORDS_TEMPLATE.replace("{line_offset}", "0")
 
 
 def _value_sql(index: dict[str, int], mapping: Mapping, rule: Rule) -> str:
@@ -349,12 +352,15 @@ checked as (
 ),
 ranked as (
     -- among otherwise good records the first of a case_id wins: a corrected row later in
-    -- the file still loads when the first one was bad
-    select *, row_number() over w as dup_rank, first_value(line_no) over w as first_line
-    from checked
-    window w as (partition by file_path, case_id, bad is null order by line_no)
+    -- the file still loads when the first one was bad. Before an appended part, the file's
+    -- loaded cases (_crm_loaded) came first.
+    select c.*, row_number() over w as dup_rank,
+           coalesce(l.line_no, first_value(c.line_no) over w) as first_line, l.line_no is not null as loaded_before
+    from checked c
+    left join _crm_loaded l on c.bad is null and l.file_path = c.file_path and l.case_id = c.case_id
+    window w as (partition by c.file_path, c.case_id, c.bad is null order by c.line_no)
 )
-select *, coalesce(bad, case when dup_rank > 1 then
+select *, coalesce(bad, case when dup_rank > 1 or loaded_before then
     'duplicate case_id "' || case_id || '" (first at line ' || first_line || ')' end) as reason
 from ranked
 """
@@ -376,12 +382,16 @@ select $source, file_path, line_no, raw_text, {reason}, now() from {table} {wher
 """
 
 
-def _parse_group(con, texts: dict[str, str], header: list[str], mapping: Mapping | None,
+def _parse_group(con, files: list[PendingFile], header: list[str], mapping: Mapping | None,
                  mappings_dir: Path) -> dict[str, ParseResult]:
-    """Files that share one header line: one set of statements for all of them."""
-    con.execute("create or replace temp table _crm_texts (file_path varchar, text varchar)")
-    con.executemany("insert into _crm_texts values (?, ?)", list(texts.items()))
-    con.execute(CSV_RECORDS_SQL.format(out="_crm_records", texts="_crm_texts"))
+    """Files (or appended parts) that share one header line: one set of statements for all."""
+    con.execute("create or replace temp table _crm_texts (file_path varchar, line_offset bigint, text varchar)")
+    con.executemany("insert into _crm_texts values (?, ?, ?)", [(p.file_path, p.line_offset, p.text) for p in files])
+    con.execute(_CSV_RECORDS_TEMPLATE.format(out="_crm_records", texts="_crm_texts", line_offset="line_offset"))
+    # the first line of each case the files' earlier parts loaded (a whole file has none left)
+    appended = [p.file_path for p in files if p.line_offset]
+    con.execute("create or replace temp table _crm_loaded as select file_path, case_id, min(line_no) as line_no "
+                "from raw.crm_cases where list_contains(?, file_path) group by all", [appended])
     index = {h.lower(): i + 1 for i, h in enumerate(header)}
     # a mapped column the export lacks would silently load as empty: refuse the file instead
     referenced = set() if mapping is None or mapping.optional_sources else (
@@ -407,9 +417,9 @@ def _parse_group(con, texts: dict[str, str], header: list[str], mapping: Mapping
             "count(*) filter (where reason is not null), min(created_at_utc) filter (where reason is null), "
             "max(created_at_utc) filter (where reason is null) from _crm_parsed group by file_path").fetchall()
         layout = mapping.name
-    for table in ("_crm_texts", "_crm_records", "_crm_fields", "_crm_parsed"):
+    for table in ("_crm_texts", "_crm_records", "_crm_loaded", "_crm_fields", "_crm_parsed"):
         con.execute(f"drop table if exists {table}")
-    results = {path: ParseResult(layout, 0, 0, 0) for path in texts}  # a header alone reads 0
+    results = {p.file_path: ParseResult(layout, 0, 0, 0) for p in files}  # a header alone reads 0
     results.update({path: ParseResult(layout, *row) for path, *row in counts})
     return results
 
@@ -423,13 +433,13 @@ def parse_batch(con: duckdb.DuckDBPyConnection, batch: list[PendingFile], option
     queue_lines = list((options.get("crm_queue_to_line") or {}).items())
     if queue_lines:
         con.executemany("insert into _crm_queue_lines values (?, ?)", queue_lines)
-    groups: dict[str, dict[str, str]] = {}
+    groups: dict[str, list[PendingFile]] = {}
     for pending in batch:
-        groups.setdefault(pending.text.split("\n", 1)[0].rstrip("\r"), {})[pending.file_path] = pending.text
+        groups.setdefault(pending.first_line.rstrip("\r"), []).append(pending)
     results: dict[str, ParseResult] = {}
-    for first_line, texts in groups.items():
+    for first_line, files in groups.items():
         header = header_columns(first_line)
-        results.update(_parse_group(con, texts, header, choose_mapping(header, mappings), mappings_dir))
+        results.update(_parse_group(con, files, header, choose_mapping(header, mappings), mappings_dir))
     con.execute("drop table if exists _crm_queue_lines")
     return results
 
@@ -445,4 +455,6 @@ SOURCE_SPEC = Source(
     ddl=DDL,
     matches=is_crm_file,
     parse=parse_batch,
+    appendable=True,  # an export a CRM job keeps adding the day's cases to
+    quoted_records=True,
 )

@@ -119,13 +119,18 @@ def _validation_sql() -> str:
     return "case " + " ".join(checks) + " else null end"
 
 
-# Lines of each file of the batch with their 1-based numbers. A trailing newline does not
-# make a line.
+# Lines of each file of the batch with their 1-based numbers in the file (an appended part
+# numbers on after the lines loaded before it). A trailing newline does not make a line.
 _LINES_SQL = """
 create or replace temp table _qlog_lines as
-with src as (select file_path, string_split(text, chr(10)) as l from _qlog_texts)
-select file_path, generate_subscripts(l, 1) as line_no, unnest(l) as raw_text, len(l) as n_lines
-from src
+with src as (select file_path, line_offset, string_split(text, chr(10)) as l from _qlog_texts),
+numbered as (
+    select file_path, line_offset, generate_subscripts(l, 1) as i, unnest(l) as raw_text, len(l) as n_lines
+    from src
+)
+select file_path, line_offset + i as line_no, raw_text
+from numbered
+where not (i = n_lines and raw_text = '')
 """
 
 _FLAT_FIELDS_SQL = """
@@ -135,7 +140,6 @@ with lines as (
            -- CRLF files: the CR is line-ending noise, not data
            case when raw_text like '%' || chr(13) then raw_text[:-2] else raw_text end as raw_text
     from _qlog_lines
-    where not (line_no = n_lines and raw_text = '')
 ),
 split as (
     select file_path, line_no, raw_text, string_split(raw_text, '|') as p from lines
@@ -160,7 +164,7 @@ with lines as (
     select file_path, line_no,
            case when raw_text like '%' || chr(13) then raw_text[:-2] else raw_text end as raw_text
     from _qlog_lines
-    where line_no > 1 and not (line_no = n_lines and raw_text = '')
+    where line_no > 1  -- the header
 ),
 split as (
     -- RFC 4180 fields: quoted ("" escapes a quote) or bare
@@ -259,11 +263,12 @@ def parse_batch(con: duckdb.DuckDBPyConnection, batch: list[PendingFile], option
     """Source hook: flat files of the batch in one pass, each realtime CSV on its own (its
     header decides the columns); then each file's first and last event time."""
     zone = options.get("realtime_time_zone", "UTC")
-    flat = {p.file_path: p.text for p in batch if layout_of(p.text) == "flat"}
+    flat = [p for p in batch if layout_of(p.first_line) == "flat"]
     results = parse_into_raw(con, flat, "flat", zone) if flat else {}
+    flat_paths = {p.file_path for p in flat}
     for pending in batch:
-        if pending.file_path not in flat:
-            results.update(parse_into_raw(con, {pending.file_path: pending.text}, "realtime", zone))
+        if pending.file_path not in flat_paths:
+            results.update(parse_into_raw(con, [pending], "realtime", zone))
     spans = {
         row[0]: row[1:]
         for row in con.execute(
@@ -277,27 +282,27 @@ def parse_batch(con: duckdb.DuckDBPyConnection, batch: list[PendingFile], option
 
 def parse_into_raw(
     con: duckdb.DuckDBPyConnection,
-    texts: dict[str, str],
+    files: list[PendingFile],
     layout: str,
     realtime_time_zone: str = "UTC",
 ) -> dict[str, ParseResult]:
-    """Parse a batch of files of one layout (a realtime batch holds one file: its header
-    decides the columns) and insert their lines into raw.asterisk_queue_log / raw.quarantine.
+    """Parse a batch of files (or appended parts) of one layout (a realtime batch holds one
+    file: its header decides the columns) and insert their lines into
+    raw.asterisk_queue_log / raw.quarantine.
 
-    The caller owns the transaction and has already removed earlier rows of these files.
+    The caller owns the transaction and has already removed earlier rows of files it reloads.
     One statement per step for the whole batch keeps the per-file overhead out of the way.
     """
-    con.execute("create or replace temp table _qlog_texts (file_path varchar, text varchar)")
-    con.executemany("insert into _qlog_texts values (?, ?)", list(texts.items()))
+    con.execute("create or replace temp table _qlog_texts (file_path varchar, line_offset bigint, text varchar)")
+    con.executemany("insert into _qlog_texts values (?, ?, ?)", [(p.file_path, p.line_offset, p.text) for p in files])
     con.execute(_LINES_SQL)
     if layout == "flat":
         con.execute(_FLAT_FIELDS_SQL)
         min_fields, layout_fields = 5, "epoch|callid|queue|agent|event"
     else:
-        if len(texts) != 1:
+        if len(files) != 1:
             raise ValueError("a realtime batch holds exactly one file")
-        (text,) = texts.values()
-        sql, n_columns = _realtime_column_sql(text.split("\n", 1)[0])
+        sql, n_columns = _realtime_column_sql(files[0].first_line)
         con.execute(sql)
         min_fields, layout_fields = n_columns, "one per header column"
 
@@ -335,7 +340,7 @@ def parse_into_raw(
     ).fetchall()
     for table in ("_qlog_texts", "_qlog_lines", "_qlog_fields", "_qlog_parsed"):
         con.execute(f"drop table if exists {table}")
-    results = {path: ParseResult(layout, 0, 0, 0) for path in texts}  # an empty file reads 0
+    results = {p.file_path: ParseResult(layout, 0, 0, 0) for p in files}  # an empty file reads 0
     results.update({path: ParseResult(layout, read, loaded, rejected) for path, read, loaded, rejected in counts})
     return results
 
@@ -346,4 +351,5 @@ SOURCE_SPEC = Source(
     ddl="select 1",  # raw.asterisk_queue_log is part of the core raw schema
     matches=is_queue_log_file,
     parse=parse_batch,
+    appendable=True,  # the live queue_log, written line by line until logrotate moves it
 )

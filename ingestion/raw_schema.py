@@ -13,7 +13,9 @@ RAW_DDL = """
 create schema if not exists raw;
 
 -- One row per landing file ever loaded: makes loads idempotent (same hash, no work;
--- changed hash, the file's rows are replaced) and proves read = loaded + rejected.
+-- a file that grew with its loaded part intact is appended to, any other change replaces
+-- the file's rows) and proves read = loaded + rejected. The row counts are the sums of the
+-- file's loads in raw.landing_file_appends.
 create table if not exists raw.landing_files (
     file_path        varchar primary key,  -- relative to the landing folder
     source           varchar not null,     -- e.g. 'asterisk_queue_log'
@@ -26,6 +28,31 @@ create table if not exists raw.landing_files (
     rows_rejected    bigint not null,
     first_event_utc  timestamp,
     last_event_utc   timestamp,
+    loaded_at        timestamp not null,
+    -- what the loads consumed of the (gunzipped) content: up to and including the line end
+    -- of the last complete record, so an append starts at a record boundary
+    loaded_bytes     bigint,
+    loaded_sha256    varchar,              -- of exactly those bytes: the append check
+    lines_loaded     bigint,               -- physical lines in them: an append numbers on
+    bytes_waiting    bigint                -- after them, a line still being written
+);
+-- warehouses from before appends were read as appends
+alter table raw.landing_files add column if not exists loaded_bytes bigint;
+alter table raw.landing_files add column if not exists loaded_sha256 varchar;
+alter table raw.landing_files add column if not exists lines_loaded bigint;
+alter table raw.landing_files add column if not exists bytes_waiting bigint;
+
+-- One row per load of a file (its first load too): the bytes and lines it parsed, so that
+-- read = loaded + rejected holds for every append and not only for the file's sums.
+create table if not exists raw.landing_file_appends (
+    file_path        varchar not null,
+    source           varchar not null,
+    from_byte        bigint not null,      -- of the gunzipped content; 0 for a (re)load
+    to_byte          bigint not null,
+    first_line_no    bigint not null,      -- the first physical line parsed
+    rows_read        bigint not null,
+    rows_loaded      bigint not null,
+    rows_rejected    bigint not null,
     loaded_at        timestamp not null
 );
 
@@ -47,6 +74,12 @@ create table if not exists raw.asterisk_queue_log (
     data6           varchar,
     is_known_event  boolean not null,      -- false for vendor/custom events (e.g. FreePBX DID)
     primary key (file_path, line_no)
+);
+
+-- The days of the running build's partitions (assets/rebuild.py): dbt rebuilds them.
+create table if not exists raw.build_window (
+    window_start  date not null,
+    window_end    date not null
 );
 
 -- Every rejected line, with enough to act on it.

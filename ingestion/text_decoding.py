@@ -24,12 +24,21 @@ def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error(_HANDLER, _latin1_fallback)
 
 
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def is_gzip(stored: bytes) -> bool:
+    return stored[:2] == _GZIP_MAGIC
+
+
+def content(stored: bytes) -> bytes:
+    """A file's stored bytes, gunzipped for logrotate's `compress` option."""
+    return gzip.decompress(stored) if is_gzip(stored) else stored
+
+
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, transparently gunzipped for logrotate's `compress` option."""
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        return gzip.decompress(data)
-    return data
+    """The file's bytes, transparently gunzipped."""
+    return content(path.read_bytes())
 
 
 def decode(data: bytes) -> str:

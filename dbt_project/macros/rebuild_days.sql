@@ -6,7 +6,11 @@
       rebuild_before  how many days before a changed day the model's rows can change too
                       (a call answered after midnight, a repeat window, a session across a gap);
       rebuild_after   how many days after it they can change (a trailing average, a deadline);
-      rebuild_sources the landing sources whose changed days matter to the model (default: all).
+      rebuild_sources the landing sources whose changed days matter to the model (default: all);
+      rebuild_always  optionally, a condition on the model's rows naming those it rebuilds whole on
+                      every incremental run, whatever changed (rows whose reach cannot be bounded
+                      in days, e.g. a case counted months after it opened): the strategy deletes
+                      them with the rebuilt days, the model recomputes them all.
     On an incremental run the model computes, and the strategy replaces, exactly the rows whose
     day is within that reach of a day of int_rebuild_days; both sides call rebuild_days_sql with
     the same config, so what is deleted is what is recomputed, empty days included. A first run,
@@ -45,7 +49,9 @@
     {%- set target = arg_dict['target_relation'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     {%- set key = config.require('rebuild_key') -%}
-    delete from {{ target }} where {{ key }} in ({{ rebuild_days_sql() }});
+    {%- set always = config.get('rebuild_always', none) %}
+    delete from {{ target }} where {{ key }} in ({{ rebuild_days_sql() }})
+    {%- if always %} or ({{ always }}){% endif %};
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}

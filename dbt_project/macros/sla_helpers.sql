@@ -87,3 +87,16 @@
         {{ records }}.lost_records > {{ measurement }}.lost_record_max_share * {{ records }}.queued_calls, false
     )
 {%- endmacro %}
+
+{#- How far a changed day reaches into the SLA rows of calls (fct_sla_units' call units and
+    int_sla_unit_files' call rows): a call's rows are computed from its fct_calls row of the
+    day it entered, so they change on the days fct_calls rebuilds, its reach (fct_calls.sql:
+    the lost-record delay, the call's own day and the next, the repeat window). Both models
+    check at compile time that this still covers fct_calls' own (assert_reach_covers). -#}
+{% macro sla_call_reach() -%}
+    {{ return({
+        'before': [1, var('lost_record_reach_days')] | max + 1 + var('repeat_contact_reach_days') + 1,
+        'after': 2,
+        'sources': ['asterisk_queue_log', 'asterisk_cdr', 'call_detail', 'outages'],
+    }) }}
+{%- endmacro %}

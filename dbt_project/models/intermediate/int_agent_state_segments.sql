@@ -49,7 +49,7 @@
     on_schema_change='fail',
 ) }}
 -- depends_on: {{ ref('int_rebuild_days') }}
-{{ require_reach_covers('stg_asterisk__queue_events', lag_before=reach, lag_after=reach) }}
+{{ assert_reach_covers(['stg_asterisk__queue_events'], lag_before=reach, lag_after=reach) }}
 with
 
 all_events as (

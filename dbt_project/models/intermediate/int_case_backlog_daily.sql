@@ -3,14 +3,28 @@
     (exclusive) or the last day of its line's available data. A case closed without a
     resolution (the contract's case states) leaves the backlog at its close.
     - The end of a case's data is its landing source's (int_source_data_end: crm ->
-      crm_cases, otrs -> otrs_tickets), or a later event the cases themselves carry (a CRM
-      file's manifest ends at its latest creation, yet the file also holds later responses
-      and resolutions). The age is taken at the end of the day, or at that end when it comes
-      first: a case open for two business hours when its files stop is two hours old, and
-      stays so on any later day, since its source cannot tell more.
+      crm_cases, otrs -> otrs_tickets; it holds the latest time any loaded case or ticket
+      carries, since a CRM file's manifest ends at its latest creation, yet the file also
+      holds later responses and resolutions). The age is taken at the end of the day, or at
+      that end when it comes first: a case open for two business hours when its files stop is
+      two hours old, and stays so on any later day, since its source cannot tell more.
     - The rows run to the last day of any of the line's sources (int_line_sources: a queue
       line's queue_log runs a few hours past the CRM export), so the backlog's ages are
-      there on every day the KPI marts show its stock. -#}
+      there on every day the KPI marts show its stock.
+    Incremental by day (macros/rebuild_days.sql) with no reach: a case's rows lie on the days
+    from its creation to its end, or to the horizon while it is open, and
+    int_raw_day_fingerprints marks all those days, old span and new, when any export of the
+    case changes; the days from the case source's data end to the horizon when any source's
+    data end moves (the ages stop at the end, the rows run to the line's last day). A
+    rebuilt day is computed from every case open on it, each aged from its creation. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='rebuild_days',
+    rebuild_key='day',
+    rebuild_sources=['crm_cases', 'otrs_tickets'],
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_rebuild_days') }}
 with
 
 cases as (
@@ -37,30 +51,15 @@ line_sources as (
 
 ),
 
-case_events as (
+-- the calendar days this run rebuilds (every day on a full build): a backlog row is on a
+-- calendar day of its line
+rebuilt_days as (
 
     select
-        source_system,
-        max(greatest(created_at_local, first_response_at_local, resolved_at_local, closed_at_local))
-            as latest_event_local
-    from cases
-    group by source_system
-
-),
-
-source_ends as (
-
-    select
-        case_events.source_system,
-        greatest(case_events.latest_event_local, source_data_end.data_end_local) as data_end_local
-    from case_events
-    left join source_data_end
-        on
-            source_data_end.source = case case_events.source_system
-                when 'crm' then 'crm_cases'
-                when 'otrs' then 'otrs_tickets'
-                else case_events.source_system
-            end
+        min(day) as first_day,
+        max(day) as last_day
+    from calendar
+    where {{ in_rebuild_days('day') }}
 
 ),
 
@@ -79,36 +78,51 @@ horizon as (
 
     select
         cases.case_key,
-        source_ends.data_end_local,
-        cast(greatest(source_ends.data_end_local, line_ends.data_end_local) as date) as last_day
+        cases.line_code,
+        cases.motive,
+        cases.created_at_local,
+        cases.ended_at_local,
+        source_data_end.data_end_local,
+        cast(greatest(source_data_end.data_end_local, line_ends.data_end_local) as date) as last_day
     from cases
-    inner join source_ends on cases.source_system = source_ends.source_system
+    inner join source_data_end on cases.landing_source = source_data_end.source
     left join line_ends on cases.line_code = line_ends.line_code
+
+),
+
+-- the cases open on some day between the first and the last rebuilt day
+rebuilt_cases as (
+
+    select horizon.*
+    from horizon
+    cross join rebuilt_days
+    where
+        cast(horizon.created_at_local as date) <= rebuilt_days.last_day
+        and coalesce(cast(horizon.ended_at_local as date), horizon.last_day) >= rebuilt_days.first_day
 
 ),
 
 case_days as (
 
     select
-        cases.case_key,
-        cases.line_code,
-        cases.motive,
-        cases.created_at_local,
-        cases.ended_at_local,
+        rebuilt_cases.case_key,
+        rebuilt_cases.line_code,
+        rebuilt_cases.motive,
+        rebuilt_cases.created_at_local,
+        rebuilt_cases.ended_at_local,
         calendar.day,
         -- business microseconds of this day after the case was created and before the data ended
         case when calendar.is_business_day then greatest(
             0,
-            epoch_us(least(calendar.window_end, horizon.data_end_local))
-            - epoch_us(greatest(cases.created_at_local, calendar.window_start))
+            epoch_us(least(calendar.window_end, rebuilt_cases.data_end_local))
+            - epoch_us(greatest(rebuilt_cases.created_at_local, calendar.window_start))
         ) else 0 end as business_us_that_day
-    from cases
-    inner join horizon on cases.case_key = horizon.case_key
+    from rebuilt_cases
     inner join calendar
         on
-            cases.line_code = calendar.line_code
-            and calendar.day between cast(cases.created_at_local as date)
-            and coalesce(cast(cases.ended_at_local as date), horizon.last_day)
+            rebuilt_cases.line_code = calendar.line_code
+            and calendar.day between cast(rebuilt_cases.created_at_local as date)
+            and coalesce(cast(rebuilt_cases.ended_at_local as date), rebuilt_cases.last_day)
 
 ),
 
@@ -133,8 +147,10 @@ final as (
         day,
         age_business_seconds
     from aged
-    -- still open at the end of the day
-    where ended_at_local is null or ended_at_local >= day + interval 1 day
+    where
+        -- still open at the end of the day
+        (ended_at_local is null or ended_at_local >= day + interval 1 day)
+        and {{ in_rebuild_days('day') }}
 
 )
 

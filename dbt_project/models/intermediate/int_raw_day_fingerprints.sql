@@ -13,6 +13,22 @@
     - asterisk_cdr: every loaded record (file, line and fields) on the local day it started.
     - call_detail: every loaded call (file, line and fields) on the local day it started
       (queue entry, else answer, else arrival: the day fct_calls counts it in).
+    - outages: the window row staging keeps for each outage id (stg_noc__outages: the file
+      modified last), with its file and line, on every local day from its start to its end (an
+      open window: its start day). A window declared late, re-issued with other times or
+      closed changes the days it covers now and, by leaving them, the days it covered before:
+      the units that enter in a window are excluded by it (fct_sla_units).
+    - crm_cases, otrs_tickets: a case (CRM case id, OTRS ticket id with its history entries)
+      counts on every local day it touches: from the creation of its earliest export to the
+      latest time any export carries, or to the horizon (the last day of the case sources'
+      or of any line's sources' data) when one of its exports may leave it open (a state the contract does not class as
+      resolved, closed unresolved or not counted, or no close time). Every export of the case
+      goes into one hash counted on all those days, so a later export, a replaced or removed
+      one changes every day of the old and of the new span: the case's row (its creation
+      day), its backlog rows (every day it is open) and whatever counts on its response or
+      close. The days from the case source's data end to the horizon also carry those data
+      ends (open cases' ages stop at the case source's end; their rows run to their line's
+      last day of data), and each day its coverage rows (int_source_file_days).
     Sums of 64-bit hashes are exact (HUGEINT) and independent of row order. -#}
 with
 
@@ -41,6 +57,18 @@ call_detail as (
 
 ),
 
+outage_rows as (
+
+    select * from {{ source('raw', 'outages') }}
+
+),
+
+manifest as (
+
+    select * from {{ source('raw', 'landing_files') }}
+
+),
+
 agent_aliases as (
 
     select * from {{ ref('int_agent_aliases') }}
@@ -51,6 +79,49 @@ data_end as (
 
     select * from {{ ref('int_source_data_end') }}
     where source = 'asterisk_queue_log'
+
+),
+
+crm_cases as (
+
+    select * from {{ source('raw', 'crm_cases') }}
+
+),
+
+otrs_tickets as (
+
+    select * from {{ source('raw', 'otrs_tickets') }}
+
+),
+
+otrs_history as (
+
+    select * from {{ source('raw', 'otrs_history') }}
+
+),
+
+case_states as (
+
+    select * from {{ ref('stg_contract__case_states') }}
+
+),
+
+case_file_days as (
+
+    select * from {{ ref('int_source_file_days') }}
+    where source in ('crm_cases', 'otrs_tickets')
+
+),
+
+source_ends as (
+
+    select * from {{ ref('int_source_data_end') }}
+
+),
+
+line_sources as (
+
+    select * from {{ ref('int_line_sources') }}
 
 ),
 
@@ -179,6 +250,244 @@ call_detail_days as (
 
 ),
 
+-- the same winner as stg_noc__outages: the file modified last, then the later file and line
+outages_kept as (
+
+    select outage_rows.*
+    from outage_rows
+    left join manifest on outage_rows.file_path = manifest.file_path
+    qualify row_number() over (
+        partition by outage_rows.outage_id
+        order by manifest.modified_at desc nulls last, outage_rows.file_path desc, outage_rows.line_no desc
+    ) = 1
+
+),
+
+outage_days as (
+
+    select
+        'outages' as source,
+        cast(unnest(generate_series(
+            cast(start_local as date), cast(greatest(end_local, start_local) as date), interval 1 day
+        )) as date) as day,
+        1 as lines,
+        hash(outages_kept)::hugeint as fingerprint
+    from outages_kept
+
+),
+
+-- states after which a case stays closed: every class the contract gives them ends it
+closing_states as (
+
+    select
+        source_system,
+        state
+    from case_states
+    group by all
+    having bool_and(resolution_class in ('resolved', 'closed_unresolved', 'not_counted'))
+
+),
+
+-- the last day an open case's backlog row can fall on (the last day of the case source's
+-- data or of any source a line is measured from), and the data ends the open cases' rows
+-- depend on
+case_horizon as (
+
+    select
+        max(data_end_date) as day,
+        hash(list((source, data_end_local) order by source)) as ends_hash
+    from source_ends
+    where
+        source in ('crm_cases', 'otrs_tickets')
+        or source in (select line_sources.source from line_sources)
+
+),
+
+-- each export's row as one hash: every field, its file and line
+crm_rows as (
+
+    select
+        *,
+        hash(crm_cases) as row_hash
+    from crm_cases
+
+),
+
+otrs_rows as (
+
+    select
+        *,
+        hash(otrs_tickets) as row_hash
+    from otrs_tickets
+
+),
+
+case_exports as (
+
+    select
+        'crm_cases' as source,
+        crm_cases.case_id,
+        crm_cases.row_hash,
+        cast({{ to_local('crm_cases.created_at_utc') }} as date) as first_day,
+        cast(greatest(
+            {{ to_local('crm_cases.created_at_utc') }},
+            {{ to_local('crm_cases.first_response_at_utc') }},
+            {{ to_local('crm_cases.resolved_at_utc') }},
+            {{ to_local('crm_cases.closed_at_utc') }}
+        ) as date) as last_event_day,
+        closing_states.state is null
+        or coalesce(crm_cases.resolved_at_utc, crm_cases.closed_at_utc) is null as may_stay_open
+    from crm_rows as crm_cases
+    left join closing_states
+        on closing_states.source_system = 'crm' and lower(trim(crm_cases.status)) = closing_states.state
+
+    union all
+
+    select
+        'otrs_tickets' as source,
+        cast(otrs_tickets.ticket_id as varchar) as case_id,
+        otrs_tickets.row_hash,
+        cast({{ to_local('otrs_tickets.created_at_utc') }} as date) as first_day,
+        cast(greatest(
+            {{ to_local('otrs_tickets.created_at_utc') }},
+            {{ to_local('otrs_tickets.first_response_at_utc') }},
+            {{ to_local('otrs_tickets.closed_at_utc') }},
+            {{ to_local('otrs_tickets.changed_at_utc') }}
+        ) as date) as last_event_day,
+        closing_states.state is null
+        or coalesce(otrs_tickets.closed_at_utc, otrs_tickets.changed_at_utc) is null as may_stay_open
+    from otrs_rows as otrs_tickets
+    left join closing_states
+        on closing_states.source_system = 'otrs' and lower(trim(otrs_tickets.state)) = closing_states.state
+
+    union all
+
+    -- a history entry (a reopening) changes its ticket's row, on the ticket's days
+    select
+        'otrs_tickets' as source,
+        cast(ticket_id as varchar) as case_id,
+        hash(otrs_history) as row_hash,
+        null::date as first_day,
+        null::date as last_event_day,
+        false as may_stay_open
+    from otrs_history
+
+),
+
+case_spans as (
+
+    select
+        case_exports.source,
+        case_exports.case_id,
+        sum(case_exports.row_hash)::hugeint as case_hash,
+        min(case_exports.first_day) as first_day,
+        max(
+            case
+                when case_exports.may_stay_open then greatest(case_exports.last_event_day, case_horizon.day)
+                else case_exports.last_event_day
+            end
+        ) as last_day
+    from case_exports
+    cross join case_horizon
+    group by case_exports.source, case_exports.case_id
+    -- history entries of a ticket no export holds give no row
+    having min(case_exports.first_day) is not null
+
+),
+
+-- each case adds its hash from its first day and takes it back the day after its last: a
+-- running sum gives every day the hashes of the cases spanning it, in one pass
+case_span_edges as (
+
+    select
+        source,
+        first_day as day,
+        1 as cases,
+        case_hash as fingerprint
+    from case_spans
+
+    union all
+
+    select
+        source,
+        cast(last_day + interval 1 day as date) as day,
+        -1 as cases,
+        -case_hash as fingerprint
+    from case_spans
+
+),
+
+case_calendar as (
+
+    select
+        source,
+        cast(unnest(generate_series(min(day), max(day), interval 1 day)) as date) as day
+    from case_span_edges
+    group by source
+
+),
+
+case_running as (
+
+    select
+        case_calendar.source,
+        case_calendar.day,
+        sum(coalesce(sum(case_span_edges.cases), 0)) over running as lines,
+        sum(coalesce(sum(case_span_edges.fingerprint), 0)) over running as fingerprint
+    from case_calendar
+    left join case_span_edges
+        on case_calendar.source = case_span_edges.source and case_calendar.day = case_span_edges.day
+    group by case_calendar.source, case_calendar.day
+    window running as (partition by case_calendar.source order by case_calendar.day rows unbounded preceding)
+
+),
+
+case_tail_days as (
+
+    select
+        source_ends.source,
+        cast(unnest(generate_series(source_ends.data_end_date, case_horizon.day, interval 1 day)) as date)
+            as day,
+        0 as lines,
+        case_horizon.ends_hash::hugeint as fingerprint
+    from source_ends
+    cross join case_horizon
+    where source_ends.source in ('crm_cases', 'otrs_tickets')
+
+),
+
+case_coverage_days as (
+
+    select
+        source,
+        report_date as day,
+        0 as lines,
+        sum(hash(file_path, events, is_delivered, rows_rejected))::hugeint as fingerprint
+    from case_file_days
+    group by all
+
+),
+
+case_days as (
+
+    select
+        source,
+        day,
+        sum(lines)::bigint as lines,
+        sum(fingerprint)::hugeint as fingerprint
+    from (
+        -- days no case spans (between two cases' lives) add nothing
+        select * from case_running
+        where lines > 0
+        union all
+        select * from case_tail_days
+        union all
+        select * from case_coverage_days
+    ) as day_parts
+    group by all
+
+),
+
 queue_log_days as (
 
     select
@@ -208,6 +517,16 @@ final as (
     select * from cdr_days
     union all
     select * from call_detail_days
+    union all
+    select
+        source,
+        day,
+        sum(lines)::bigint as lines,
+        sum(fingerprint)::hugeint as fingerprint
+    from outage_days
+    group by all
+    union all
+    select * from case_days
 
 )
 

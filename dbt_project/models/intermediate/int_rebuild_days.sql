@@ -1,14 +1,13 @@
 {#- One row per local day an incremental run rebuilds (macros/rebuild_days.sql): the days whose
     raw fingerprint (int_raw_day_fingerprints) differs from the one the last complete build
     recorded (built_day_fingerprints, written by the on-run-end hook), days that appeared or
-    disappeared included, and the days of the run's partitions (vars window_start ..
-    window_end, passed by Dagster: for every source, so `source` is null). With no recorded
-    build every fingerprinted day is rebuilt. Each model widens these days by its own reach
-    and keeps the sources it reads (config rebuild_sources). Grain: source, day. -#}
+    disappeared included, and the days of the run's partitions (raw.build_window, written by
+    the Dagster asset from the run's partition range: for every source, so `source` is null).
+    With no recorded build every fingerprinted day is rebuilt. Each model widens these days
+    by its own reach and keeps the sources it reads (config rebuild_sources).
+    Grain: source, day. -#}
 {%- set built = adapter.get_relation(
     database=this.database, schema=this.schema, identifier='built_day_fingerprints') -%}
-{%- set window_start = "date '" ~ var('window_start') ~ "'" if var('window_start', none) else 'null::date' -%}
-{%- set window_end = "date '" ~ var('window_end') ~ "'" if var('window_end', none) else 'null::date' -%}
 with
 
 current_days as (
@@ -40,12 +39,18 @@ changed as (
 
 ),
 
+build_window as (
+
+    select * from {{ source('raw', 'build_window') }}
+
+),
+
 partition_days as (
 
-    -- no rows when the run names no window
     select
         null::varchar as source,
-        cast(unnest(generate_series({{ window_start }}, {{ window_end }}, interval 1 day)) as date) as day
+        cast(unnest(generate_series(window_start, window_end, interval 1 day)) as date) as day
+    from build_window
 
 ),
 

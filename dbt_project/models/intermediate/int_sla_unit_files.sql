@@ -11,30 +11,54 @@
       follower count, and every brand reply to it (the first sets its first response; all
       of them come off its engagement, hence its tier and target);
     - staffed interval: the member and pause events of every agent logged in during the
-      interval, from the login in force (the agent's latest login on the line, read or
-      inferred) to the interval's end (int_agent_state_segments.event_seq: the queue_log
-      line that opens a segment; an inferred change reads none);
+      interval, from the login in force to the interval's end (int_sla_interval_files);
     - excluded unit: the row of the outage window that excluded it (the copy staging keeps).
     Rows that lost a deduplication (a copied line, an older export) are not named: the
     figure did not read them. A unit still pending, or a call whose end was never logged,
-    is decided by where the data ends: sla_input_files names those files (closing role). -#}
+    is decided by where the data ends: sla_input_files names those files (closing role).
+    Incremental (macros/rebuild_days.sql), by kind of unit:
+    - calls (units and queued calls) by entered_date, the day the call entered: their rows
+      come from the call's fct_calls and fct_sla_units rows of that day, its own events (on
+      that day or the next: a queue call lasts less than a day, int_queue_calls), its
+      call-detail or CDR row (on that day) and the outage window holding its entry; so they
+      reach as far as fct_sla_units' call units do (assert_reach_covers checks it).
+    - cases, posts and staffed intervals are rebuilt whole on every run (rebuild_always), as
+      their units are in fct_sla_units (a case's rows change with every export that updates
+      it, months after it counts); entered_date is null on their rows. -#}
+{%- set reach = sla_call_reach() %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='rebuild_days',
+    rebuild_key='entered_date',
+    rebuild_before=reach.before,
+    rebuild_after=reach.after,
+    rebuild_sources=reach.sources,
+    rebuild_always="unit_kind <> 'call'",
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_rebuild_days') }}
+{{- assert_reach_covers(['fct_calls', 'fct_sla_units']) }}
 with
 
 units as (
 
     select * from {{ ref('fct_sla_units') }}
+    where unit_kind <> 'call' or {{ in_rebuild_days('report_date') }}
 
 ),
 
 calls as (
 
     select * from {{ ref('fct_calls') }}
+    where {{ in_rebuild_days('entered_date') }}
 
 ),
 
-queue_events as (
+-- the events of the calls rebuilt: a call's events lie on the day it entered or the next
+call_events as (
 
     select * from {{ ref('stg_asterisk__queue_events') }}
+    where {{ in_rebuild_days('cast(event_time_local as date)', after=reach.after + 1) }}
 
 ),
 
@@ -104,9 +128,9 @@ comment_rows as (
 
 ),
 
-segments as (
+interval_agent_files as (
 
-    select * from {{ ref('int_agent_state_segments') }}
+    select * from {{ ref('int_sla_interval_files') }}
 
 ),
 
@@ -129,8 +153,7 @@ month_units as (
         line_code,
         report_month,
         unit_kind,
-        unit_key,
-        interval_start
+        unit_key
     from units
 
     union
@@ -139,8 +162,7 @@ month_units as (
         line_code,
         date_trunc('month', entered_date)::date as report_month,
         'call' as unit_kind,
-        call_key as unit_key,
-        entered_interval_start as interval_start
+        call_key as unit_key
     from calls
     where direction = 'inbound'
 
@@ -155,6 +177,7 @@ unit_calls as (
         month_units.report_month,
         month_units.unit_kind,
         month_units.unit_key,
+        calls.entered_date,
         calls.source_system,
         calls.callid,
         calls.queue_name,
@@ -175,19 +198,20 @@ queue_call_files as (
         unit_calls.report_month,
         unit_calls.unit_kind,
         unit_calls.unit_key,
-        queue_events.file_path,
+        unit_calls.entered_date,
+        call_events.file_path,
         'queue_event' as row_kind
     from unit_calls
-    inner join queue_events
+    inner join call_events
         on
-            unit_calls.callid = queue_events.callid
-            and unit_calls.queue_name = queue_events.queue_name
+            unit_calls.callid = call_events.callid
+            and unit_calls.queue_name = call_events.queue_name
             and (
-                (queue_events.event = 'ENTERQUEUE' and unit_calls.entered_at_utc = queue_events.event_time_utc)
-                or (queue_events.event = 'CONNECT' and unit_calls.answered_at_local = queue_events.event_time_local)
+                (call_events.event = 'ENTERQUEUE' and unit_calls.entered_at_utc = call_events.event_time_utc)
+                or (call_events.event = 'CONNECT' and unit_calls.answered_at_local = call_events.event_time_local)
                 or (
-                    unit_calls.end_event = queue_events.event
-                    and unit_calls.ended_at_local = queue_events.event_time_local
+                    unit_calls.end_event = call_events.event
+                    and unit_calls.ended_at_local = call_events.event_time_local
                 )
             )
     where unit_calls.source_system = 'asterisk_queue_log'
@@ -201,6 +225,7 @@ detail_call_files as (
         unit_calls.report_month,
         unit_calls.unit_kind,
         unit_calls.unit_key,
+        unit_calls.entered_date,
         call_detail_rows.file_path,
         'call_detail' as row_kind
     from unit_calls
@@ -229,6 +254,7 @@ outbound_call_files as (
         unit_calls.report_month,
         unit_calls.unit_kind,
         unit_calls.unit_key,
+        unit_calls.entered_date,
         cdr_keys.file_path,
         'cdr_record' as row_kind
     from unit_calls
@@ -288,6 +314,7 @@ case_files as (
         month_units.report_month,
         month_units.unit_kind,
         month_units.unit_key,
+        null::date as entered_date,
         case_rows.file_path,
         case_rows.row_kind
     from month_units
@@ -378,6 +405,7 @@ social_files as (
         unit_interactions.report_month,
         unit_interactions.unit_kind,
         unit_interactions.unit_key,
+        null::date as entered_date,
         tweets_kept.file_path,
         'tweet' as row_kind
     from unit_interactions
@@ -391,6 +419,7 @@ social_files as (
         unit_interactions.report_month,
         unit_interactions.unit_kind,
         unit_interactions.unit_key,
+        null::date as entered_date,
         follower_rows.file_path,
         'twitter_user' as row_kind
     from unit_interactions
@@ -404,6 +433,7 @@ social_files as (
         unit_interactions.report_month,
         unit_interactions.unit_kind,
         unit_interactions.unit_key,
+        null::date as entered_date,
         comments_kept.file_path,
         'facebook_comment' as row_kind
     from unit_interactions
@@ -417,6 +447,7 @@ social_files as (
         unit_interactions.report_month,
         unit_interactions.unit_kind,
         unit_interactions.unit_key,
+        null::date as entered_date,
         coalesce(tweets_kept.file_path, comments_kept.file_path) as file_path,
         'brand_reply' as row_kind
     from unit_interactions
@@ -430,112 +461,17 @@ social_files as (
 
 -- ---------------------------------------------------------------- staffed intervals
 
-agent_events as (
-
-    select
-        line_code,
-        agent,
-        opening_event,
-        segment_start,
-        segment_end,
-        is_logged_in,
-        segment_seconds,
-        segment_seq,
-        event_seq
-    from segments
-
-),
-
-unit_intervals as (
+interval_files as (
 
     select
         line_code,
         report_month,
-        unit_kind,
+        'interval' as unit_kind,
         unit_key,
-        interval_start,
-        interval_start + interval '{{ var("interval_minutes") }} minutes' as interval_end
-    from month_units
-    where unit_kind = 'interval'
-
-),
-
--- every agent logged in at some moment of the interval, from the first such segment
-logged_in as (
-
-    select
-        unit_intervals.line_code,
-        unit_intervals.report_month,
-        unit_intervals.unit_kind,
-        unit_intervals.unit_key,
-        unit_intervals.interval_end,
-        agent_events.agent,
-        min(agent_events.segment_seq) as first_seq
-    from unit_intervals
-    inner join agent_events
-        on
-            unit_intervals.line_code = agent_events.line_code
-            and unit_intervals.interval_end > agent_events.segment_start
-            and unit_intervals.interval_start < agent_events.segment_end
-    where agent_events.is_logged_in and agent_events.segment_seconds > 0
-    group by all
-
-),
-
--- the login in force: the agent's latest login on the line at or before that segment
-logins as (
-
-    select
-        logged_in.line_code,
-        logged_in.unit_key,
-        logged_in.agent,
-        max(agent_events.segment_seq) as login_seq
-    from logged_in
-    inner join agent_events
-        on
-            logged_in.line_code = agent_events.line_code
-            and logged_in.agent = agent_events.agent
-            and logged_in.first_seq >= agent_events.segment_seq
-    where agent_events.opening_event in ('ADDMEMBER', 'AGENTLOGIN', 'AGENTCALLBACKLOGIN', 'INFERRED_LOGIN')
-    group by all
-
-),
-
-interval_events as (
-
-    select distinct
-        logged_in.line_code,
-        logged_in.report_month,
-        logged_in.unit_kind,
-        logged_in.unit_key,
-        agent_events.event_seq
-    from logged_in
-    left join logins
-        on
-            logged_in.line_code = logins.line_code
-            and logged_in.unit_key = logins.unit_key
-            and logged_in.agent = logins.agent
-    inner join agent_events
-        on
-            logged_in.line_code = agent_events.line_code
-            and logged_in.agent = agent_events.agent
-            and coalesce(logins.login_seq, 0) <= agent_events.segment_seq
-            and logged_in.interval_end > agent_events.segment_start
-    where agent_events.event_seq is not null
-
-),
-
-interval_files as (
-
-    select
-        interval_events.line_code,
-        interval_events.report_month,
-        interval_events.unit_kind,
-        interval_events.unit_key,
-        queue_events.file_path,
+        null::date as entered_date,
+        file_path,
         'agent_event' as row_kind
-    from interval_events
-    inner join queue_events on interval_events.event_seq = queue_events.event_seq
+    from interval_agent_files
 
 ),
 
@@ -563,6 +499,7 @@ outage_files as (
         units.report_month,
         units.unit_kind,
         units.unit_key,
+        case when units.unit_kind = 'call' then units.report_date end as entered_date,
         outages_kept.file_path,
         'outage' as row_kind
     from units
@@ -597,9 +534,11 @@ final as (
         report_month,
         unit_kind,
         unit_key,
+        entered_date,
         file_path,
         row_kind
     from unioned
+    where unit_kind <> 'call' or {{ in_rebuild_days('entered_date') }}
 
 )
 

@@ -4,15 +4,28 @@
     and month in which it was created. Whether it was resolved is the contract's
     (measurement.case_states): a close without resolution ("closed unsuccessful") has no
     resolution time and no resolution duration; a ticket the contract marks not_counted
-    (merged into another, removed) is not a case and is left out. -#}
+    (merged into another, removed) is not a case and is left out.
+    Incremental by created_date (macros/rebuild_days.sql) with no reach: a case's row depends
+    on its own latest export and the contract only, and int_raw_day_fingerprints marks the
+    creation days of a changed case's old and new versions (for the CRM and OTRS alike). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='rebuild_days',
+    rebuild_key='created_date',
+    rebuild_sources=['crm_cases', 'otrs_tickets'],
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_rebuild_days') }}
 with
 
 cases as (
 
     select * from (
         select * from {{ ref('stg_crm__cases') }}
+        where {{ in_rebuild_days('cast(created_at_local as date)') }}
         union all by name
         select * from {{ ref('stg_otrs__tickets') }}
+        where {{ in_rebuild_days('cast(created_at_local as date)') }}
     )
     where resolution_class is distinct from 'not_counted'
 

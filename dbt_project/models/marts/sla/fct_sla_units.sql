@@ -11,7 +11,32 @@
     met / (met + missed). A case's
     resolution class is the contract's (measurement.case_states): a close without resolution
     counts in the month it closed, as a miss; a case still open at the data's end counts in
-    the month of the data's end (the earliest it can still be resolved in). -#}
+    the month of the data's end (the earliest it can still be resolved in).
+    Incremental (macros/rebuild_days.sql), by kind of unit:
+    - calls by report_date, the day they entered: a call unit is computed from its fct_calls
+      row of that day, the month's term (the contract: a change is a full refresh; a
+      queue_log or CDR call's own file puts its month among its line's months; call-detail
+      calls: docs/incremental.md, known limit) and the outage windows holding its entry. fct_calls changes only on the days it rebuilds, so the units reach as far
+      as fct_calls does, for its sources (assert_reach_covers checks it); an outage changes
+      the fingerprint of every day its window covers, where the calls it excludes entered.
+    - cases, posts and staffed intervals are rebuilt whole on every run (rebuild_always): a
+      case counts in the month it ended or, open, in the month of its source's data end, and
+      is excluded by an outage at its creation, months before; whether an open case or post is
+      pending or missed turns on a business-time deadline against the data's end; an interval
+      is pending until the queue_log covers its end. They are about 6 % of the units. -#}
+{%- set reach = sla_call_reach() %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='rebuild_days',
+    rebuild_key='report_date',
+    rebuild_before=reach.before,
+    rebuild_after=reach.after,
+    rebuild_sources=reach.sources,
+    rebuild_always="unit_kind <> 'call'",
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_rebuild_days') }}
+{{- assert_reach_covers(['fct_calls']) }}
 with
 
 terms as (
@@ -23,6 +48,7 @@ terms as (
 calls as (
 
     select * from {{ ref('fct_calls') }}
+    where {{ in_rebuild_days('entered_date') }}
 
 ),
 
@@ -399,7 +425,9 @@ final as (
             units.line_code = excluded.line_code
             and units.term_code = excluded.term_code
             and units.unit_key = excluded.unit_key
-    where units.denominator > 0 or units.is_pending
+    where
+        (units.denominator > 0 or units.is_pending)
+        and ({{ in_rebuild_days('units.report_date') }} or units.unit_kind <> 'call')
 
 )
 

@@ -19,8 +19,8 @@
     on_schema_change='fail',
 ) }}
 -- depends_on: {{ ref('int_rebuild_days') }}
-{{ require_reach_covers('int_agent_state_segments', lag_before=shift_days) }}
-{{ require_reach_covers('fct_calls', lag_before=1) }}
+{{ assert_reach_covers(['int_agent_state_segments'], lag_before=shift_days) }}
+{{ assert_reach_covers(['fct_calls'], lag_before=1) }}
 with
 
 segments as (

@@ -31,11 +31,11 @@
     rows of fct_calls and fct_agent_intervals of the same interval. So a changed day reaches
     the days theirs reach, and 28 days after those: a day's handling is in the yardstick of
     the four weeks that follow. Contract bands and calendar are rules (a full refresh). -#}
-{%- set calls = calls_reach() %}
+{%- set calls = sla_call_reach() %}
 {%- set agent_intervals = agent_intervals_reach() %}
 {%- set usual_aht_days = 28 %}
-{%- set reach_before = [calls[0], agent_intervals[0]] | max %}
-{%- set reach_after = [calls[1], agent_intervals[1]] | max + usual_aht_days %}
+{%- set reach_before = [calls.before, agent_intervals[0]] | max %}
+{%- set reach_after = [calls.after, agent_intervals[1]] | max + usual_aht_days %}
 {{ config(
     materialized='incremental',
     incremental_strategy='rebuild_days',
@@ -45,7 +45,7 @@
     on_schema_change='fail',
 ) }}
 -- depends_on: {{ ref('int_rebuild_days') }}
-{{ require_reach_covers('kpi_line_interval', lag_before=usual_aht_days) }}
+{{ assert_reach_covers(['kpi_line_interval', 'fct_calls', 'fct_agent_intervals'], lag_before=usual_aht_days) }}
 with
 
 intervals as (

@@ -3,7 +3,22 @@
     pseudonym, no phone or e-mail. What its status means for the SLA is the contract's
     (measurement.case_states.crm): a status in the resolved class is a resolution only with
     a resolution time (`resolved_at`); a case closed without one was closed unresolved.
-    A status the contract does not list counts as open. -#}
+    A status the contract does not list counts as open.
+    Incremental by the case's local creation day (macros/rebuild_days.sql) with no reach:
+    int_raw_day_fingerprints counts every export of a case on every day the case touches,
+    its creation days among them, so a later export that changes or moves a case marks the
+    creation days of its old and new versions. A rebuilt day reads every export of each case
+    that has one created that day (the winner may be another export) and keeps the cases
+    whose winning export was created on a rebuilt day. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='rebuild_days',
+    rebuild_key='cast(created_at_local as date)',
+    rebuild_sources=['crm_cases'],
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_rebuild_days') }}
+{%- set created_day = 'cast(' ~ to_local('created_at_utc') ~ ' as date)' %}
 with
 
 source as (
@@ -32,27 +47,51 @@ states as (
 
 ),
 
-deduplicated as (
+-- the cases with an export created on a rebuilt day, and every export of them
+touched_cases as (
+
+    select distinct case_id
+    from source
+    where {{ in_rebuild_days(created_day) }}
+
+),
+
+touched as (
 
     select *
     from source
+    where case_id in (select touched_cases.case_id from touched_cases)
+
+),
+
+deduplicated as (
+
+    select *
+    from touched
     qualify row_number() over (partition by case_id order by file_path desc, line_no desc) = 1
+
+),
+
+rebuilt as (
+
+    select * from deduplicated
+    where {{ in_rebuild_days(created_day) }}
 
 ),
 
 classified as (
 
     select
-        deduplicated.*,
+        rebuilt.*,
         states.resolution_class is not null as is_state_mapped,
         case
             when coalesce(states.resolution_class, 'open') <> 'resolved' then coalesce(states.resolution_class, 'open')
-            when deduplicated.resolved_at_utc is not null then 'resolved'
-            when deduplicated.closed_at_utc is not null then 'closed_unresolved'
+            when rebuilt.resolved_at_utc is not null then 'resolved'
+            when rebuilt.closed_at_utc is not null then 'closed_unresolved'
             else 'open'
         end as resolution_class
-    from deduplicated
-    left join states on lower(trim(deduplicated.status)) = states.state
+    from rebuilt
+    left join states on lower(trim(rebuilt.status)) = states.state
 
 ),
 
