@@ -23,7 +23,16 @@ def published_marts(manifest: Path) -> list[str]:
     return sorted(n["name"] for n in nodes if n["resource_type"] == "model" and PUBLISHED_TAG in n["tags"])
 
 
+def day_keys(manifest: Path) -> dict[str, str]:
+    """The day column of each published incremental mart (its `rebuild_key`): the serving copy
+    replaces just the days of those marts that differ from the warehouse."""
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
+    return {n["name"]: n["config"]["rebuild_key"] for n in nodes
+            if n["resource_type"] == "model" and PUBLISHED_TAG in n["tags"] and n["config"].get("rebuild_key")}
+
+
 MARTS = published_marts(manifest_path())
+DAY_KEYS = day_keys(manifest_path())
 
 
 def code_version() -> str:
@@ -43,13 +52,16 @@ def code_version() -> str:
     deps=[AssetKey(m) for m in MARTS],
 )
 def serving_database(warehouse: WarehouseResource) -> MaterializeResult:
-    """Copy the marts (schema main, no raw personal data) into a new DuckDB file and swap it
-    in for SLA_SERVING_DB atomically; dashboards and analysts read only this copy."""
-    result = publish(warehouse.db_path(), settings.serving_db(), code_version(), MARTS)
+    """Bring a copy of the serving file up to the marts (schema main, no raw personal data)
+    and swap it in for SLA_SERVING_DB atomically; dashboards and analysts read only this copy.
+    Only what differs is rewritten: the changed days of the incremental marts, the changed
+    marts of the others (ingestion/publish.py)."""
+    result = publish(warehouse.db_path(), settings.serving_db(), code_version(), MARTS, DAY_KEYS)
     return MaterializeResult(
         metadata={
             "path": result["path"],
             "published_at": result["published_at"],
             "rows": MetadataValue.json(result["tables"]),
+            "written": MetadataValue.json(result["written"]),
         }
     )

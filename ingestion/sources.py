@@ -397,7 +397,9 @@ def load_source(
     def report(loads: list[FileLoad]) -> None:
         for load in loads:
             results[load.file_path] = load
-            if progress:
+            # one line per file that changed; the unchanged ones are counted once at the end
+            # (a line each is an event in the Dagster instance: a second per source per run)
+            if progress and load.status != "unchanged":
                 progress(f"{source.name} [{len(results)}/{len(paths)}] {load.file_path}: {load.status}"
                          + (f" (rotated from {load.rotated_from})" if load.rotated_from else "")
                          + f", read {load.new_rows_read}, loaded {load.new_rows_loaded}, "
@@ -426,4 +428,7 @@ def load_source(
         if not source.batch_bytes or batch_bytes >= source.batch_bytes:
             flush()
     flush()
+    unchanged = sum(load.status == "unchanged" for load in results.values())
+    if progress and unchanged:
+        progress(f"{source.name}: {unchanged} of {len(paths)} files unchanged (same SHA-256), not read again")
     return [results[file_path] for file_path in order]
