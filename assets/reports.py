@@ -16,7 +16,6 @@ from dagster import (
 from assets.resources import WarehouseResource
 from contract import DEFAULT_TIME_ZONE
 from ingestion import settings
-from reports.audit import report_summary, write_month_report
 
 # The contract's first month (annex of 27 May 2013, first stage from June); the current month
 # is a partition too (end_offset=1), so a report of the month so far can be drafted.
@@ -48,6 +47,10 @@ def sla_audit_report(context: AssetExecutionContext, warehouse: WarehouseResourc
     inputs, contract and code fingerprints that reproduce it. Reads the warehouse read-only; a
     month without compliance rows materializes with "no data"."""
     month = dt.date.fromisoformat(context.partition_key)
+    # imported here: the report brings pandas and the PDF and Excel writers (a second), which
+    # every run of the warehouse job would otherwise pay when it loads the definitions
+    from reports.audit import report_summary, write_month_report
+
     written = write_month_report(warehouse.db_path(), month, reports_dir() / month.strftime("%Y-%m"))
     if written is None:
         context.log.info(f"no SLA compliance rows for {month:%Y-%m}: no report written")

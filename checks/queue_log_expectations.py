@@ -68,26 +68,35 @@ class QueueLogValidator:
         return DayResult(day, len(frame), bool(result.success), failed)
 
 
+# days fetched per query: a year of lines in one pandas frame took gigabytes (the peak of a full
+# build); a month at a time keeps memory to a month's lines and costs a scan per month
+DAYS_PER_FETCH = 31
+
+
 def validate_days(con: duckdb.DuckDBPyConnection, days: list[date], time_zone: str,
                   progress=None) -> list[DayResult]:
-    """One pandas batch per local day (partition); the rows of all days come from DuckDB in
-    one scan and are split in memory."""
+    """One pandas batch per local day (partition); the rows come from DuckDB a month of days
+    per scan and are split in memory."""
     validator = QueueLogValidator()
-    frame = con.execute(
-        """
-        select strftime(timezone(?, timezone('UTC', event_time_utc)), '%Y-%m-%d') as local_day,
-               file_path, line_no, event_time_utc, callid, queuename, agent, event
-        from raw.asterisk_queue_log
-        where cast(timezone(?, timezone('UTC', event_time_utc)) as date) in (select unnest(?::date[]))
-        """,
-        [time_zone, time_zone, days],
-    ).df()
-    by_day = {day: part.drop(columns="local_day") for day, part in frame.groupby("local_day")}
     results = []
-    for i, day in enumerate(days, 1):
-        part = by_day.get(day.isoformat(), frame.iloc[0:0].drop(columns="local_day"))
-        results.append(validator.validate_frame(day, part))
-        if progress and (i % 10 == 0 or i == len(days)):
-            failed = sum(not r.success for r in results)
-            progress(f"expectations: {i}/{len(days)} days validated, {failed} failing")
+    for first in range(0, len(days), DAYS_PER_FETCH):
+        chunk = days[first:first + DAYS_PER_FETCH]
+        frame = con.execute(
+            """
+            select strftime(timezone(?, timezone('UTC', event_time_utc)), '%Y-%m-%d') as local_day,
+                   file_path, line_no, event_time_utc, callid, queuename, agent, event
+            from raw.asterisk_queue_log
+            where cast(timezone(?, timezone('UTC', event_time_utc)) as date) in (select unnest(?::date[]))
+            """,
+            [time_zone, time_zone, chunk],
+        ).df()
+        by_day = {day: part.drop(columns="local_day") for day, part in frame.groupby("local_day")}
+        for day in chunk:
+            part = by_day.get(day.isoformat(), frame.iloc[0:0].drop(columns="local_day"))
+            results.append(validator.validate_frame(day, part))
+            i = len(results)
+            if progress and (i % 10 == 0 or i == len(days)):
+                failed = sum(not r.success for r in results)
+                progress(f"expectations: {i}/{len(days)} days validated, {failed} failing")
+        del frame, by_day
     return results

@@ -10,7 +10,9 @@ import duckdb
 
 from ingestion import queue_log
 from ingestion.sources import FileLoad, InvariantBroken, discover, load_source  # noqa: F401
-from ingestion.text_decoding import read_bytes
+from ingestion.text_decoding import is_gzip, read_bytes
+
+PEEK_BYTES = 8192
 
 
 def discover_queue_log_files(landing: Path) -> list[Path]:
@@ -33,8 +35,16 @@ def peek_time_range(path: Path) -> tuple[datetime, datetime] | None:
     """First and last event time (UTC) of a flat queue_log file from its head and tail
     lines only, so a sensor or a partition can pick files without parsing them.
     None when neither end has a readable epoch (the file is then always loaded)."""
-    data = read_bytes(path)
-    head, tail = data[:8192].split(b"\n"), data[-8192:].split(b"\n")
+    with path.open("rb") as stream:
+        start = stream.read(PEEK_BYTES)
+        if is_gzip(start):
+            data = read_bytes(path)  # a compressed file's end is only reached by reading it all
+            start, end = data[:PEEK_BYTES], data[-PEEK_BYTES:]
+        else:
+            # a plain file: its two ends only, however long (every run peeks at every file)
+            stream.seek(max(0, path.stat().st_size - PEEK_BYTES))
+            end = stream.read(PEEK_BYTES)
+    head, tail = start.split(b"\n"), end.split(b"\n")
 
     def epoch(lines):
         for raw in lines:

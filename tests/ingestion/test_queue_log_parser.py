@@ -156,6 +156,21 @@ def test_gzipped_rotation_and_discovery(tmp_path):
     assert peek_time_range(tmp_path / "queue_log-20240301.gz")[0].isoformat() == "2024-03-01T13:00:00"
 
 
+def test_peek_reads_the_two_ends_of_a_long_plain_file_and_a_whole_gzip(tmp_path):
+    import gzip
+
+    # 2,000 lines (~80 kB, ten times the peek): first event 2024-03-01 12:00:00 UTC, one a
+    # minute after; the last line is half written (no epoch), so the last event is line 1,999
+    lines = [f"{1709294400 + 60 * i}|call{i}|q1|SIP/1|ENTERQUEUE||1145678901|1".encode() for i in range(2000)]
+    body = b"\n".join(lines[:-1]) + b"\n|half"
+    (tmp_path / "queue_log").write_bytes(body)
+    (tmp_path / "queue_log-20240301.gz").write_bytes(gzip.compress(body))
+    for name in ("queue_log", "queue_log-20240301.gz"):
+        first, last = peek_time_range(tmp_path / name)
+        assert first.isoformat() == "2024-03-01T12:00:00"
+        assert last.isoformat() == "2024-03-02T21:18:00"  # 1,998 minutes later
+
+
 def _independent_line_counts(path: Path) -> tuple[int, int]:
     """Lines and lines containing NUL, counted from the bytes without the loader."""
     data = path.read_bytes()

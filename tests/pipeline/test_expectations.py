@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import duckdb
+import pytest
 
 from checks.queue_log_expectations import validate_days
 from ingestion.raw_schema import ensure_raw_schema
@@ -19,7 +20,10 @@ def _insert(con, rows):
         "agent, event, is_known_event) values (?, ?, ?, ?, ?, ?, ?, true)", rows)
 
 
-def test_each_local_day_is_its_own_batch():
+@pytest.mark.parametrize("days_per_fetch", [31, 2, 1])
+def test_each_local_day_is_its_own_batch(monkeypatch, days_per_fetch):
+    # the days come from DuckDB a few at a time: a fetch boundary between the days changes nothing
+    monkeypatch.setattr("checks.queue_log_expectations.DAYS_PER_FETCH", days_per_fetch)
     con = duckdb.connect()
     ensure_raw_schema(con)
     _insert(con, [
