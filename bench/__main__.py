@@ -204,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         notes = [f"landing {facts['landing_mb']:,.0f} MB -> warehouse {facts['warehouse_mb']:,.0f} MB, "
                  f"serving {facts['serving_mb']:,.0f} MB",
                  f"live_append: {live.extra.get('lines_appended')} lines, {live.extra.get('facts_checked')} call "
-                 f"events checked in the serving copy, sensor tick every {live.extra.get('sensor_interval_s')} s"]
+                 f"events checked in the serving copy, sensor tick every {live.extra.get('sensor_interval_s')} s, "
+                 f"page refresh every {live.extra.get('page_refresh_s')} s"]
         print("\n" + table(size, results, targets, notes), flush=True)
         append_jsonl(RESULTS, records(meta, size, results, targets, facts))
         if not options.keep:

@@ -30,6 +30,7 @@ from dagster import (
 
 from bench.process import REPORT_PREFIX
 from bench.visibility import expectations, missing
+from dashboards.freshness import PAGE_REFRESH_SECONDS
 from ingestion import settings
 
 POLL_EVERY_S = 0.5
@@ -113,6 +114,7 @@ def main(argv: list[str]) -> int:
         "runs_seconds": runs,
         "requests": requested,
         "sensor_interval_s": max(sensor.minimum_interval_seconds or 0 for sensor in asking),
+        "page_refresh_s": PAGE_REFRESH_SECONDS,
     }))
     return 0
 

@@ -29,10 +29,13 @@ def _add_day_over_empty(results: Results) -> float | None:
 
 
 def live_worst_case(results: Results) -> float | None:
-    """Append-to-visible seconds plus the sensor's interval: the wait of lines appended just
-    after a tick."""
+    """Append-to-published seconds plus the sensor's interval (lines appended just after a
+    tick wait for the next) plus the Hoy page's refresh period (a page that looked just before
+    the publication looks again one period later): the worst wait to see them on the page."""
     live = results.get("live_append")
-    return None if live is None else live.seconds + live.extra.get("sensor_interval_s", 0)
+    if live is None:
+        return None
+    return live.seconds + live.extra.get("sensor_interval_s", 0) + live.extra.get("page_refresh_s", 0)
 
 
 def pipeline_peak_mb(results: Results) -> float | None:
@@ -59,7 +62,7 @@ TARGETS = (
            lambda size: size.days >= A_YEAR and 1 < size.scale <= 10),
     Target("add_day", "<= 3x the same day on an empty warehouse", 3, "x", _add_day_over_empty,
            lambda size: True),
-    Target("live_append", "appended lines visible <= 60 s, sensor tick incl.", 60, "s", live_worst_case,
+    Target("live_append", "lines on the Hoy page <= 60 s, sensor tick and page refresh incl.", 60, "s", live_worst_case,
            lambda size: True),
     Target(PEAK_STAGE, "peak memory at 10x <= 4 GB", FOUR_GB_MB, "MB", pipeline_peak_mb,
            lambda size: size.scale >= 10),

@@ -18,6 +18,11 @@ from presentation.es_ar import fmt_age, fmt_date, fmt_time
 # Older than this while the queues usually take calls, the page warns: the pipeline aims to
 # show a queue_log line within a minute of its writing.
 STALE_AFTER = dt.timedelta(minutes=10)
+# How often the Hoy page looks for a new publication. The aim is a queue_log line on the page
+# within a minute of its writing: the page's share of that minute is at most one refresh
+# period, the rest is the sensor's tick (5 s, assets/sensors.py) and the pipeline's run (load,
+# build, publish: about 45 s at a year of data, make bench, which counts this period too).
+PAGE_REFRESH_SECONDS = 5
 
 
 def now_utc() -> dt.datetime:

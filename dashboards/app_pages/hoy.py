@@ -28,9 +28,7 @@ from dashboards.layout import metric_row, no_data
 from dashboards.serving import ServingConnection, ServingUnavailable, serving
 from presentation.es_ar import fmt_long_date, fmt_time, is_missing
 
-# The aim is a queue_log line on the page within a minute of its writing: the page's share of
-# that minute is at most one refresh period, the rest is the pipeline's (load, build, publish).
-REFRESH_SECONDS = 15
+REFRESH_SECONDS = freshness.PAGE_REFRESH_SECONDS
 LIVE_DIRECTION = "inbound"
 NO_DATA_END = (
     "La copia publicada no indica hasta qué hora llegan los datos de la central "

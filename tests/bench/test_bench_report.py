@@ -20,7 +20,7 @@ def result(stage: str, seconds: float, peak_mb: float = 100.0, **extra) -> Stage
 RESULTS = [
     result("simulate", 60.0), result("floor_query", 2.0), result("full_build", 80.0, 3000.0),
     result("add_day", 30.0, 900.0), result("empty_day", 12.0), result("live_setup", 20.0),
-    result("live_append", 25.0, 1200.0, sensor_interval_s=60, lines_appended=1000),
+    result("live_append", 25.0, 1200.0, sensor_interval_s=60, page_refresh_s=7, lines_appended=1000),
 ]
 
 
@@ -40,8 +40,9 @@ def test_targets_speak_of_their_sizes_only():
     assert year["a day onto a year at 1x <= 20 s"]["met"] is False
     assert year["a day onto a year at 10x <= 60 s"]["applies"] is False
     assert year["<= 3x the same day on an empty warehouse"]["value"] == 2.5
-    # lines appended just after a tick wait for the next one
-    assert year["appended lines visible <= 60 s, sensor tick incl."]["value"] == 85.0
+    # lines appended just after a tick wait for the next one, and a page that looked just before
+    # the publication for its next refresh: 25 + 60 + 7
+    assert year["lines on the Hoy page <= 60 s, sensor tick and page refresh incl."]["value"] == 92.0
     assert year["peak memory at 10x <= 4 GB"] | {} == {
         "stage": "peak_memory", "target": "peak memory at 10x <= 4 GB", "limit": 4096, "unit": "MB",
         "value": 3000.0, "applies": False, "met": True}
@@ -62,7 +63,7 @@ def test_the_table_shows_ratios_to_the_floor_and_the_targets():
     assert row["simulate"].split()[3] == "-" and row["floor_query"].split()[3] == "1.0"
     assert row["add_day"].endswith(" NO")
     assert any("(2.5 x)" in line and line.endswith(" yes") for line in lines)
-    assert "(85 s)" in row["live_append"] and row["live_append"].endswith(" NO")
+    assert "(92 s)" in row["live_append"] and row["live_append"].endswith(" NO")
     assert row["peak_memory"].split()[1:3] == ["-", "3000.0"] and row["peak_memory"].endswith(" n/a")
     assert lines[-1] == "  a note"
 

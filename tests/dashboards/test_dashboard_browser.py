@@ -28,7 +28,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 STARTUP_TIMEOUT = 60
 RENDER_TIMEOUT = 60
-# The Hoy page looks for a new publication every 15 s: twice that, and the rerun's render.
+# The Hoy page looks for a new publication every 5 s: a few periods, and the rerun's render.
 HOY_UPDATE_TIMEOUT = 35
 
 

@@ -110,7 +110,7 @@ def test_the_page_says_how_old_its_data_is(hoy_serving, clock):
     assert (
         "Último evento de la central a las 10:12 · datos de hace 4 min · "
         f"publicado el {hfx.PUBLISHED_AT_LOCAL['first']} (hora de Buenos Aires) · "
-        "la página se actualiza sola cada 15 s."
+        "la página se actualiza sola cada 5 s."
     ) in _captions(at)
     assert not at.warning
 
