@@ -21,7 +21,12 @@ from dagster import (  # noqa: E402
 )
 
 from assets.dbt import dbt_resource, warehouse_dbt_models  # noqa: E402
-from assets.raw import SOURCE_ASSETS, contract_config, raw_asterisk_queue_log  # noqa: E402
+from assets.raw import (  # noqa: E402
+    SOURCE_ASSETS,
+    contract_config,
+    queue_log_expectations,
+    raw_asterisk_queue_log,
+)
 from assets.reports import previous_month_partition, sla_audit_report  # noqa: E402
 from assets.resources import WarehouseResource  # noqa: E402
 from assets.sensors import landing_sensor  # noqa: E402
@@ -62,6 +67,7 @@ def monthly_audit_report(context: ScheduleEvaluationContext) -> RunRequest:
 defs = Definitions(
     assets=[contract_config, raw_asterisk_queue_log, *SOURCE_ASSETS, warehouse_dbt_models, serving_database,
             sla_audit_report],
+    asset_checks=[queue_log_expectations],
     jobs=[warehouse_job, sla_audit_report_job],
     schedules=[nightly_schedule, monthly_audit_report],
     sensors=[landing_sensor],

@@ -82,6 +82,13 @@ create table if not exists raw.build_window (
     window_end    date not null
 );
 
+-- Local days of queue_log lines loaded but not yet validated by the Great Expectations check
+-- (checks/asset_checks.py), which runs after publishing and removes the days it validated: a
+-- run that stops in between leaves them for the next run's check.
+create table if not exists raw.queue_log_days_to_validate (
+    day  date primary key
+);
+
 -- Every rejected line, with enough to act on it.
 create table if not exists raw.quarantine (
     source          varchar not null,

@@ -53,3 +53,34 @@ def test_a_bad_day_fails_the_expectations_it_breaks():
     assert set(result.failed_expectations) == {
         "expect_compound_columns_to_be_unique", "expect_column_values_to_match_regex",
         "expect_column_values_to_not_be_null"}
+
+
+def test_queued_days_are_validated_once_then_leave_the_queue():
+    from checks.asset_checks import expectations_on_queued_days, queue_days_to_validate
+
+    con = duckdb.connect()
+    ensure_raw_schema(con)
+    _insert(con, [
+        ("f", 1, datetime(2024, 3, 2, 4, 0), "c1", "q", "NONE", "ENTERQUEUE"),   # 2 March local
+        ("f", 2, datetime(2024, 3, 3, 4, 0), None, "q", "NONE", "ENTERQUEUE"),   # 3 March: no callid
+    ])
+    # two loads queue their days (one twice); nothing validated yet
+    queue_days_to_validate(con, [date(2024, 3, 2), date(2024, 3, 3)])
+    queue_days_to_validate(con, [date(2024, 3, 3)])
+    queue_days_to_validate(con, [])
+    result = expectations_on_queued_days(con, ZONE)
+    assert result.metadata["days_validated"].value == 2 and result.metadata["rows_validated"].value == 2
+    assert not result.passed and result.metadata["days_failed"].value == 1
+    assert con.execute("select count(*) from raw.queue_log_days_to_validate").fetchone() == (0,)
+    # the next run, with no new lines, validates nothing (and passes)
+    again = expectations_on_queued_days(con, ZONE)
+    assert again.passed and again.metadata["days_validated"].value == 0
+
+
+def test_the_expectations_check_runs_after_the_publish():
+    from assets.definitions import defs
+
+    job = defs.resolve_job_def("warehouse_job")
+    upstream = job.graph.dependency_structure.all_upstream_outputs_from_node(
+        "raw__asterisk_queue_log_queue_log_expectations")
+    assert "serving_database" in {output.node_name for output in upstream}
