@@ -47,7 +47,7 @@ $(UV):
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	@echo "==> Installing the pinned dependencies (uv.lock) into $(VENV)/"
 	@$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
-	@$(BIN)/python -m compileall -q -j 0 $(PROJECT_PACKAGES) >/dev/null
+	@$(BIN)/python -m compileall -q -j 0 $(PROJECT_PACKAGES)
 	@touch $@
 
 install: $(VENV)/.installed

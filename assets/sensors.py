@@ -7,7 +7,15 @@ import json
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
+from dagster import (
+    DagsterRunStatus,
+    DefaultSensorStatus,
+    RunRequest,
+    RunsFilter,
+    SensorEvaluationContext,
+    SkipReason,
+    sensor,
+)
 
 from contract import DEFAULT_TIME_ZONE
 from ingestion import settings
@@ -44,6 +52,14 @@ def landing_sensor(context: SensorEvaluationContext):
             changed.append(path)
     if not changed:
         return SkipReason(f"no new or changed files in {landing}")
+    # A live queue_log grows every second and a run takes most of a minute: one run waiting in
+    # the queue is enough, it reads the files as they are when it starts. Without this the queue
+    # would grow by a run per tick for as long as the PBX writes. The cursor stays, so whatever
+    # that run does not cover is asked for on a later tick.
+    waiting = context.instance.get_runs_count(RunsFilter(
+        job_name="warehouse_job", statuses=[DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED]))
+    if waiting:
+        return SkipReason(f"{len(changed)} new or changed files; a warehouse_job run already waits to load them")
     days = []
     for path in changed:
         # queue logs say which days they hold; other sources load whole files whatever the

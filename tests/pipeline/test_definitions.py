@@ -3,7 +3,7 @@ landing files into a run for the days they cover."""
 
 from __future__ import annotations
 
-from dagster import AssetKey, RunRequest, SkipReason, build_sensor_context
+from dagster import AssetKey, DagsterInstance, DagsterRunStatus, RunRequest, SkipReason, build_sensor_context
 
 from assets.definitions import defs
 
@@ -65,13 +65,29 @@ def test_sensor_requests_the_days_of_new_files_then_skips(tmp_path, monkeypatch)
         "1709348390|c1|q|NONE|ENTERQUEUE||1|1\n1709348990|c1|q|NONE|ABANDON|1|1|600\n")
     monkeypatch.setenv("SLA_LANDING_DIR", str(tmp_path))
     sensor = defs.resolve_sensor_def("landing_sensor")
-    context = build_sensor_context()
+    context = build_sensor_context(instance=DagsterInstance.ephemeral())
     first = sensor(context)
     assert isinstance(first, RunRequest)
     assert first.tags["dagster/asset_partition_range_start"] == "2024-03-01"
     assert first.tags["dagster/asset_partition_range_end"] == "2024-03-02"
     again = sensor(build_sensor_context(cursor=context.cursor))
     assert isinstance(again, SkipReason)
+
+
+def test_sensor_adds_no_run_while_one_already_waits(tmp_path, monkeypatch):
+    from dagster._core.storage.dagster_run import DagsterRun
+
+    (tmp_path / "queue_log-20240302").write_text("1709348390|c1|q|NONE|ENTERQUEUE||1|1\n")
+    monkeypatch.setenv("SLA_LANDING_DIR", str(tmp_path))
+    sensor = defs.resolve_sensor_def("landing_sensor")
+    with DagsterInstance.ephemeral() as instance:
+        instance.add_run(DagsterRun(job_name="warehouse_job", run_id="a" * 36, status=DagsterRunStatus.NOT_STARTED))
+        waiting = sensor(build_sensor_context(instance=instance))
+        assert isinstance(waiting, SkipReason) and "already waits" in waiting.skip_message
+        # once that run has started, the files it may not have covered are asked for
+        instance.add_run(DagsterRun(job_name="other_job", run_id="b" * 36, status=DagsterRunStatus.NOT_STARTED))
+        instance.report_run_canceled(instance.get_run_by_id("a" * 36))
+        assert isinstance(sensor(build_sensor_context(instance=instance)), RunRequest)
 
 
 def test_the_monthly_audit_schedule_asks_for_the_previous_month():
