@@ -24,7 +24,7 @@ class WarehouseResource(ConfigurableResource):
     def connect(self):
         path = self.db_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path))
+        con = duckdb.connect(str(path), config=settings.duckdb_config())
         try:
             yield con
         finally:

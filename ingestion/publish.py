@@ -24,6 +24,8 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion import settings
+
 # Schemas never published: `raw` keeps personal data; staging/intermediate are internals.
 PUBLISHED_SCHEMA = "main"
 PUBLISH_LOG = "publish_log"
@@ -46,7 +48,7 @@ def publish(
     tmp.unlink(missing_ok=True)
     if _reusable(serving):
         shutil.copyfile(serving, tmp)
-    con = duckdb.connect(str(tmp))
+    con = duckdb.connect(str(tmp), config=settings.duckdb_config())
     try:
         con.execute("attach ? as wh (read_only)", [str(warehouse)])
         tables = marts if marts is not None else [

@@ -7,6 +7,13 @@
 | SLA_WAREHOUSE_DB    | data/warehouse.duckdb      | DuckDB file the pipeline writes (dbt too)      |
 | SLA_SERVING_DB      | data/serving.duckdb        | read-only copy for dashboards and analysts     |
 | SLA_REFERENCE_DATA  | ../shared/reference-data   | real sample files used by the tests            |
+| SLA_DUCKDB_MEMORY_LIMIT | 2GB                    | memory cap of each DuckDB the pipeline opens   |
+
+SLA_DUCKDB_MEMORY_LIMIT bounds each process that writes (the loaders and the publish in
+Dagster's, dbt in its own): beyond it DuckDB spills joins, sorts and aggregations to a
+temporary folder beside the database. Its default keeps a build at 10x the contract's
+positions under 4 GB in all (DuckDB's own default, 80 % of the machine, let a 90-day build
+at 10x reach 8.7 GB); dbt_project/profiles.yml repeats it for dbt run by hand.
 
 Relative defaults are resolved against the project root, so commands work from any
 working directory.
@@ -44,3 +51,15 @@ def serving_db() -> Path:
 
 def reference_data_dir() -> Path:
     return _path("SLA_REFERENCE_DATA", "../shared/reference-data")
+
+
+DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
+
+
+def duckdb_memory_limit() -> str:
+    return os.environ.get("SLA_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
+
+
+def duckdb_config() -> dict:
+    """Settings of every DuckDB connection the pipeline writes through."""
+    return {"memory_limit": duckdb_memory_limit()}

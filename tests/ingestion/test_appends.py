@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from checks.asset_checks import days_touched, files_balance, source_files_balance
-from ingestion import asterisk_cdr, crm_cases, queue_log
+from ingestion import asterisk_cdr, crm_cases, queue_log, sources
 from ingestion.raw_schema import ensure_raw_schema
 from ingestion.sources import Source, load_source
 
@@ -405,3 +405,55 @@ def test_a_reference_file_grown_in_uneven_steps_ends_as_one_load(reference_data,
         assert result.new_rows_read == result.new_rows_loaded + result.new_rows_rejected
     assert statuses[0] == "loaded" and "appended" in statuses
     assert state(con, source) == clean_state(landing, source, realtime_time_zone="UTC")
+
+
+# A large new part is parsed in pieces (ingestion.sources.PIECE_BYTES) to bound memory: the
+# outcome must be the one-statement parse's, whatever the piece size. The pieces here are
+# smaller than some lines (a piece then runs to its record's end) and cut the CRM export
+# where a quoted line break is open (a piece must then end earlier).
+SMALL_PIECES = (97, 4099)
+
+
+@pytest.mark.parametrize("pieces", [3, 17])
+@pytest.mark.parametrize("reference", sorted(REFERENCE_FILES))
+def test_a_reference_file_parsed_in_pieces_ends_as_one_parse(reference_data, tmp_path, monkeypatch, reference,
+                                                              pieces):
+    source, name = REFERENCE_FILES[reference]
+    landing = tmp_path / "landing"
+    data = (reference_data / reference).read_bytes()
+    put(landing / name, data)
+    whole = clean_state(landing, source, realtime_time_zone="UTC")
+    monkeypatch.setattr(sources, "PIECE_BYTES", len(data) // pieces + 1)
+    con = duckdb.connect()
+    [result] = load_source(con, landing, source, options={"realtime_time_zone": "UTC"})
+    assert result.rows_read == result.rows_loaded + result.rows_rejected > 0
+    assert state(con, source) == whole
+
+
+@pytest.mark.parametrize("piece_bytes", SMALL_PIECES)
+def test_an_append_parsed_in_pieces_keeps_layouts_numbers_and_duplicates(tmp_path, monkeypatch, piece_bytes):
+    """An append itself cut in pieces: the Master.csv's second layout, a CRM duplicate of a
+    case loaded before the append and one inside it, a quoted line break across pieces."""
+    with18 = BASE16 + ',"1709298000.1","encuesta=5"'
+    bad = QUARANTINE[1][0].decode()
+    cdr_steps = [text([BASE16, BASE16]), text([BASE16] * 3 + [bad, with18, NO_ANSWER16, with18])]
+    crm_steps = [text(CRM_FINAL[:3]), text(CRM_FINAL)]
+    expected = {}
+    for spec, name, steps in ((asterisk_cdr.SOURCE_SPEC, "cdr/Master.csv", cdr_steps),
+                              (crm_cases.SOURCE_SPEC, "crm/cases.csv", crm_steps)):
+        landing = tmp_path / spec.name
+        put(landing / name, steps[-1])
+        expected[spec.name] = clean_state(landing, spec, cdr_time_zone="UTC")
+        monkeypatch.setattr(sources, "PIECE_BYTES", piece_bytes)
+        con = duckdb.connect()
+        results = []
+        for data in steps:
+            put(landing / name, data)
+            [result] = load_source(con, landing, spec, options={"cdr_time_zone": "UTC"})
+            results.append(result.status)
+        monkeypatch.setattr(sources, "PIECE_BYTES", 32 * 2**20)
+        assert results == ["loaded", "appended"]
+        assert state(con, spec) == expected[spec.name], spec.name
+    # the whole-file parse found the duplicates the pieces must find too
+    assert [row[4] for row in expected["crm_cases"]["quarantine"]] == [
+        'duplicate case_id "C-1" (first at line 2)', 'duplicate case_id "C-2" (first at line 3)']
