@@ -112,6 +112,7 @@ def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     invocation = dbt.cli(args, context=context)
     yield from invocation.stream()
     keep_partial_parse(invocation.target_path)
+    prune_run_targets(DBT_PROJECT_DIR / "target", keep=invocation.target_path)
 
 
 def keep_partial_parse(run_target: Path) -> None:
@@ -124,3 +125,23 @@ def keep_partial_parse(run_target: Path) -> None:
         tmp = kept.with_name(f".{kept.name}.{os.getpid()}")
         shutil.copyfile(parsed, tmp)
         os.replace(tmp, kept)
+
+
+# dagster-dbt gives every run a target folder of its own (manifest, compiled SQL, run results,
+# dbt.log: about 24 MB); the landing sensor starts a run every minute or so all day
+RUN_TARGETS_KEPT = 5
+
+
+def prune_run_targets(target: Path, keep: Path | None = None) -> list[Path]:
+    """Remove all but the RUN_TARGETS_KEPT newest run folders (`warehouse_dbt_models-*`) under
+    `target`, never `keep` (this run's); the rest of `target` (the kept parse) stays. Returns
+    the folders removed. A folder another process removes meanwhile is no error."""
+    runs = sorted((p for p in target.glob("warehouse_dbt_models-*") if p.is_dir()),
+                  key=lambda p: p.stat().st_mtime, reverse=True)
+    removed = []
+    for old in runs[RUN_TARGETS_KEPT:]:
+        if keep is not None and old.resolve() == Path(keep).resolve():
+            continue
+        shutil.rmtree(old, ignore_errors=True)
+        removed.append(old)
+    return removed

@@ -100,3 +100,25 @@ def test_the_monthly_audit_schedule_asks_for_the_previous_month():
     context = build_schedule_context(scheduled_execution_time=dt.datetime(2026, 1, 2, 8, 0))
     request = monthly_audit_report(context)
     assert request.partition_key == "2025-12-01"
+
+
+def test_only_the_newest_run_target_folders_are_kept(tmp_path):
+    """Each dbt run leaves a ~24 MB folder; a live day runs every minute or so."""
+    import os
+
+    from assets.dbt import RUN_TARGETS_KEPT, prune_run_targets
+
+    (tmp_path / "partial_parse.msgpack").write_bytes(b"kept parse")
+    runs = []
+    for age in range(RUN_TARGETS_KEPT + 3):
+        run = tmp_path / f"warehouse_dbt_models-run{age:02d}-abc"
+        (run / "compiled").mkdir(parents=True)
+        (run / "manifest.json").write_text("{}")
+        os.utime(run, (10_000 - age, 10_000 - age))  # run00 the newest
+        runs.append(run)
+    # the current run's folder is older than the kept ones (a long build): it stays
+    removed = prune_run_targets(tmp_path, keep=runs[-1])
+    assert sorted(p.name for p in removed) == [r.name for r in runs[RUN_TARGETS_KEPT:-1]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [r.name for r in runs[:RUN_TARGETS_KEPT]] + [runs[-1].name, "partial_parse.msgpack"])
+    assert prune_run_targets(tmp_path, keep=runs[-1]) == []
