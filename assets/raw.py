@@ -23,10 +23,8 @@ from assets.resources import WarehouseResource
 from checks.asset_checks import (
     QUEUE_LOG_CHECK_SPECS,
     RAW_QUEUE_LOG,
-    days_touched,
-    expectations_on_queued_days,
+    expectations_on_new_loads,
     files_balance,
-    queue_days_to_validate,
     source_files_balance,
 )
 from contract import CONTRACT_TABLES, load_config, write_config_tables
@@ -106,9 +104,7 @@ def raw_asterisk_queue_log(context: AssetExecutionContext, warehouse: WarehouseR
             "where event_time_utc >= ? and event_time_utc < ?",
             [start, end],
         ).fetchone()[0]
-        new_lines = [(r.file_path, r.first_line_no) for r in results if r.first_line_no is not None]
-        # validated by the queue_log_expectations check, after the serving copy is published
-        queue_days_to_validate(con, days_touched(con, new_lines, config.timezone))
+        # the new lines are validated by the queue_log_expectations check, after the publish
         checks = [files_balance(con)]
     return MaterializeResult(
         check_results=checks,
@@ -129,8 +125,9 @@ def raw_asterisk_queue_log(context: AssetExecutionContext, warehouse: WarehouseR
 @asset_check(
     asset=RAW_QUEUE_LOG,
     name="queue_log_expectations",
-    description="Great Expectations suite raw_asterisk_queue_log on each local day of the lines "
-                "loads added (queued by the loader), validated as a pandas batch per day.",
+    description="Great Expectations suite raw_asterisk_queue_log on each local day of the lines of "
+                "the loads it has not validated yet (raw.queue_log_loads_validated), in pandas "
+                "batches of up to a month; a failing batch is validated again day by day.",
     # after the publish: a warning nobody waits for, and GE's import alone takes seconds that
     # the intraday page's new lines would otherwise wait for
     additional_deps=[AssetKey("serving_database")],
@@ -138,7 +135,7 @@ def raw_asterisk_queue_log(context: AssetExecutionContext, warehouse: WarehouseR
 def queue_log_expectations(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
     config = load_config(settings.config_path())
     with warehouse.connect() as con:
-        return expectations_on_queued_days(con, config.timezone, context.log.info)
+        return expectations_on_new_loads(con, config.timezone, context.log.info)
 
 
 def _new_rows(results) -> dict:

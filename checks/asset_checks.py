@@ -73,39 +73,50 @@ def files_balance(con) -> AssetCheckResult:
     )
 
 
-def queue_days_to_validate(con, days: list) -> None:
-    """Remember the days the expectations check must validate (it runs after publishing)."""
-    if days:
-        con.execute("insert or ignore into raw.queue_log_days_to_validate select unnest(?::date[])", [days])
+# The queue_log loads (raw.landing_file_appends rows, written in each load's transaction) the
+# expectations check has not validated yet: what is left to validate follows from the data,
+# so a run stopped anywhere after a load (before the publish, or in the check) leaves its
+# lines for the next run's check. A load is named by its file, first byte and time: a file
+# reloaded whole is a new load from byte 0.
+_UNVALIDATED_LOADS = """
+    select a.file_path, a.from_byte, a.loaded_at, a.first_line_no
+    from raw.landing_file_appends a
+    anti join raw.queue_log_loads_validated v using (file_path, from_byte, loaded_at)
+    where a.source = 'asterisk_queue_log'
+"""
 
 
-def expectations_on_queued_days(con, time_zone: str, progress=None) -> AssetCheckResult:
-    """The expectations on every queued day, then those days off the queue."""
-    days = [row[0] for row in con.execute("select day from raw.queue_log_days_to_validate order by day").fetchall()]
-    result = expectations(con, days, time_zone, progress)
-    if days:
-        con.execute("delete from raw.queue_log_days_to_validate where day in (select unnest(?::date[]))", [days])
-    return result
-
-
-def days_touched(con, new_lines: list[tuple[str, int]], time_zone: str) -> list:
-    """Local days of the lines a load added, given as (file_path, first new line) per file it
-    parsed: a file appended to had its earlier lines validated when they were loaded."""
-    if not new_lines:
-        return []
+def unvalidated_days(con, time_zone: str) -> list:
+    """Local days of the queue_log lines of loads not yet validated: per file, its lines from
+    the first line of its earliest such load on (a file's loads follow each other)."""
     return [
         row[0]
         for row in con.execute(
-            """
+            f"""
+            with pending as (
+                select file_path, min(first_line_no) as first_line_no from ({_UNVALIDATED_LOADS}) group by all
+            )
             select distinct cast(timezone($zone, timezone('UTC', q.event_time_utc)) as date) as d
             from raw.asterisk_queue_log q
-            join (select unnest($paths) as file_path, unnest($firsts) as first_line_no) n using (file_path)
-            where q.line_no >= n.first_line_no
+            join pending p on q.file_path = p.file_path and q.line_no >= p.first_line_no
             order by d
             """,
-            {"zone": time_zone, "paths": [p for p, _ in new_lines], "firsts": [n for _, n in new_lines]},
+            {"zone": time_zone},
         ).fetchall()
     ]
+
+
+def expectations_on_new_loads(con, time_zone: str, progress=None) -> AssetCheckResult:
+    """The expectations on every day of the loads not yet validated, then those loads marked
+    validated (and the marks of loads since replaced dropped)."""
+    loads = con.execute(f"select file_path, from_byte, loaded_at from ({_UNVALIDATED_LOADS})").fetchall()
+    result = expectations(con, unvalidated_days(con, time_zone), time_zone, progress)
+    if loads:
+        con.executemany("insert or ignore into raw.queue_log_loads_validated values (?, ?, ?)", loads)
+        con.execute("delete from raw.queue_log_loads_validated v where not exists (select 1 from "
+                    "raw.landing_file_appends a where a.file_path = v.file_path and a.from_byte = v.from_byte "
+                    "and a.loaded_at = v.loaded_at)")
+    return result
 
 
 def expectations(con, days: list, time_zone: str, progress=None) -> AssetCheckResult:

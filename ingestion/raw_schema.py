@@ -82,12 +82,18 @@ create table if not exists raw.build_window (
     window_end    date not null
 );
 
--- Local days of queue_log lines loaded but not yet validated by the Great Expectations check
--- (checks/asset_checks.py), which runs after publishing and removes the days it validated: a
--- run that stops in between leaves them for the next run's check.
-create table if not exists raw.queue_log_days_to_validate (
-    day  date primary key
+-- The queue_log loads (raw.landing_file_appends rows) the Great Expectations check
+-- (checks/asset_checks.py) has validated: it runs after publishing and validates the days of
+-- every load not listed here, so a run that stops in between leaves them for the next run.
+create table if not exists raw.queue_log_loads_validated (
+    file_path  varchar not null,
+    from_byte  bigint not null,
+    loaded_at  timestamp not null,
+    primary key (file_path, from_byte, loaded_at)
 );
+-- the queue of days it replaced was written after the load's transaction (a crash in between
+-- lost the days); its loads are all unvalidated in the new table, so validated once more
+drop table if exists raw.queue_log_days_to_validate;
 
 -- Every rejected line, with enough to act on it.
 create table if not exists raw.quarantine (

@@ -78,26 +78,46 @@ def test_a_bad_day_fails_the_expectations_it_breaks():
         "expect_column_values_to_not_be_null"}
 
 
-def test_queued_days_are_validated_once_then_leave_the_queue():
-    from checks.asset_checks import expectations_on_queued_days, queue_days_to_validate
+def test_the_days_of_new_loads_are_validated_once(tmp_path):
+    """What is left to validate follows from the loads themselves (written in their own
+    transaction): a load whose check never ran (a crash after it) is validated by the next
+    check; a file reloaded whole is validated again; an append adds only its own days."""
+    from checks.asset_checks import expectations_on_new_loads, unvalidated_days
+    from ingestion import queue_log
+    from ingestion.sources import load_source
 
+    T = 1709352000  # 2024-03-02 04:00 UTC, 2 March local
+    day = 86400
+    landing = tmp_path / "landing"
+    landing.mkdir()
     con = duckdb.connect()
-    ensure_raw_schema(con)
-    _insert(con, [
-        ("f", 1, datetime(2024, 3, 2, 4, 0), "c1", "q", "NONE", "ENTERQUEUE"),   # 2 March local
-        ("f", 2, datetime(2024, 3, 3, 4, 0), None, "q", "NONE", "ENTERQUEUE"),   # 3 March: no callid
-    ])
-    # two loads queue their days (one twice); nothing validated yet
-    queue_days_to_validate(con, [date(2024, 3, 2), date(2024, 3, 3)])
-    queue_days_to_validate(con, [date(2024, 3, 3)])
-    queue_days_to_validate(con, [])
-    result = expectations_on_queued_days(con, ZONE)
-    assert result.metadata["days_validated"].value == 2 and result.metadata["rows_validated"].value == 2
-    assert not result.passed and result.metadata["days_failed"].value == 1
-    assert con.execute("select count(*) from raw.queue_log_days_to_validate").fetchone() == (0,)
-    # the next run, with no new lines, validates nothing (and passes)
-    again = expectations_on_queued_days(con, ZONE)
-    assert again.passed and again.metadata["days_validated"].value == 0
+    log = landing / "queue_log"
+    log.write_text(f"{T}|c1|q|NONE|ENTERQUEUE||1|1\n")
+    load_source(con, landing, queue_log.SOURCE_SPEC)
+    # a second load before any check ran (the first run stopped after its load)
+    log.write_text(f"{T}|c1|q|NONE|ENTERQUEUE||1|1\n{T + day}|c2|q|NONE|ENTERQUEUE||1|1\n")
+    load_source(con, landing, queue_log.SOURCE_SPEC)
+    assert unvalidated_days(con, ZONE) == [date(2024, 3, 2), date(2024, 3, 3)]
+    result = expectations_on_new_loads(con, ZONE)
+    assert result.passed and result.metadata["days_validated"].value == 2
+    assert result.metadata["rows_validated"].value == 2
+    # nothing new: nothing to validate
+    assert unvalidated_days(con, ZONE) == []
+    assert expectations_on_new_loads(con, ZONE).metadata["days_validated"].value == 0
+    # an append: its day only; 4 March holds only an event the suite does not know
+    log.write_text(log.read_text() + f"{T + 2 * day}|c3|q|NONE|VENDOR_X|1|1\n")
+    load_source(con, landing, queue_log.SOURCE_SPEC)
+    assert unvalidated_days(con, ZONE) == [date(2024, 3, 4)]
+    failed = expectations_on_new_loads(con, ZONE)
+    assert not failed.passed and failed.metadata["days_failed"].value == 1
+    # the file changed at its start: reloaded whole, so every day of it is new again
+    log.write_text(log.read_text().replace("|c1|", "|c0|"))
+    load_source(con, landing, queue_log.SOURCE_SPEC)
+    assert unvalidated_days(con, ZONE) == [date(2024, 3, 2), date(2024, 3, 3), date(2024, 3, 4)]
+    expectations_on_new_loads(con, ZONE)
+    assert unvalidated_days(con, ZONE) == []
+    # the marks of replaced loads are dropped: one per live load
+    assert con.execute("select count(*) from raw.queue_log_loads_validated").fetchone() == (1,)
 
 
 def test_the_expectations_check_runs_after_the_publish():
