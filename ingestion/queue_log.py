@@ -259,6 +259,11 @@ def is_queue_log_file(path: Path) -> bool:
     return sniff_layout(first) == "realtime"
 
 
+def is_rotated_file(path: Path) -> bool:
+    """A rotated flat log (queue_log-20220707, queue_log.1): Asterisk writes only `queue_log`."""
+    return path.name.startswith("queue_log") and path.name != "queue_log"
+
+
 def parse_batch(con: duckdb.DuckDBPyConnection, batch: list[PendingFile], options: dict) -> dict[str, ParseResult]:
     """Source hook: flat files of the batch in one pass, each realtime CSV on its own (its
     header decides the columns); then each file's first and last event time."""
@@ -352,4 +357,5 @@ SOURCE_SPEC = Source(
     matches=is_queue_log_file,
     parse=parse_batch,
     appendable=True,  # the live queue_log, written line by line until logrotate moves it
+    is_closed=is_rotated_file,
 )

@@ -16,7 +16,8 @@ one transaction, so a crash never leaves half a load. Each load's counts are kep
 raw.landing_file_appends.
 
 A plain file's bytes after its last line end are a line still being written: they wait for
-the next load, uncounted (bytes_waiting). A gzipped file is closed: all of it is read.
+the next load, uncounted (bytes_waiting). A gzipped file, or one under a name its source says
+no longer grows (a rotated queue_log-20240301), is closed: all of it is read.
 
 A new file whose beginning is the consumed part of a known file that no longer holds it (the
 known file is gone, truncated or restarted) is that file rotated: logrotate renamed it,
@@ -110,6 +111,11 @@ class Source:
     # A record may hold a quoted line break ('"' parity tells where it ends): an append must
     # start where the quotes consumed so far are balanced, else the file is reloaded whole.
     quoted_records: bool = False
+    # Files under such a name no longer grow (a rotated log): a last line without its line end
+    # is read, not left waiting for an end that will never come. Should one grow after all
+    # (written to in the moment between the rename and the writer reopening its log), its
+    # consumed part no longer ends a line and it is reloaded whole.
+    is_closed: Callable[[Path], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -279,9 +285,10 @@ def _can_append(source: Source, data: bytes, previous: ManifestRow | None) -> bo
     if not (source.appendable and previous is not None and _holds_loaded_part(data, previous)):
         return False
     length = previous.loaded_bytes
-    # a consumed part without its line end (a gzipped file read to its end) may end inside a
-    # line that the append would then split
-    if length and data[length - 1:length] != b"\n":
+    # a consumed part without its line end (a closed file read to its end) may end inside a
+    # line that the append would then split; unless nothing follows it (the same file, renamed
+    # or compressed)
+    if length and data[length - 1:length] != b"\n" and len(data) > length:
         return False
     return not (source.quoted_records and data.count(b'"', 0, length) % 2)
 
@@ -289,7 +296,8 @@ def _can_append(source: Source, data: bytes, previous: ManifestRow | None) -> bo
 def _plan(source: Source, path: Path, file_path: str, stored: bytes, sha256: str,
           previous: ManifestRow | None, rotated_from: str | None) -> _Plan:
     data = content(stored)
-    cut = _complete_end(data, closed=is_gzip(stored) or not source.appendable)
+    closed = is_gzip(stored) or not source.appendable or bool(source.is_closed and source.is_closed(path))
+    cut = _complete_end(data, closed=closed)
     modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(tzinfo=None)
     if _can_append(source, data, previous):
         start = previous.loaded_bytes

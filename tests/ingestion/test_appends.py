@@ -186,6 +186,25 @@ def test_a_rotated_queue_log_takes_its_rows_and_the_new_live_file_loads_fresh(tm
     assert files_balance(con).passed
 
 
+def test_a_rotated_plain_log_without_its_last_line_end_is_read_to_its_end(tmp_path, con):
+    """The live log's unended last line waits for its end; once the file is rotated under a
+    plain name nothing will end it, so it is read (here a complete event: loaded). Should
+    the writer still add to the renamed file, it is reloaded whole: no line twice."""
+    live = put(tmp_path / "queue_log", text(QLOG[:2], QLOG[2]))
+    [first] = load_source(con, tmp_path, queue_log.SOURCE_SPEC)
+    assert (first.rows_read, manifest(con, "queue_log")[5]) == (2, len(QLOG[2]))
+    live.rename(tmp_path / "queue_log-20240301")
+    [rotated] = load_source(con, tmp_path, queue_log.SOURCE_SPEC)
+    assert (rotated.status, rotated.rotated_from, rotated.new_rows_read, rotated.rows_loaded) == (
+        "appended", "queue_log", 1, 3)
+    assert manifest(con, "queue_log-20240301")[5] == 0
+    # the writer had not reopened its log yet: a line more in the renamed file
+    put(tmp_path / "queue_log-20240301", text(QLOG[:3]) + text(QLOG[4:5]))
+    [grown] = load_source(con, tmp_path, queue_log.SOURCE_SPEC)
+    assert (grown.status, grown.rows_read, grown.rows_loaded) == ("replaced", 4, 4)
+    assert state(con, queue_log.SOURCE_SPEC) == clean_state(tmp_path, queue_log.SOURCE_SPEC)
+
+
 def test_a_rotation_compressed_a_day_later_moves_again(tmp_path, con):
     """logrotate's delaycompress: queue_log -> queue_log-20240301 -> queue_log-20240301.gz."""
     live = put(tmp_path / "queue_log", text(QLOG[:2]))
@@ -196,15 +215,18 @@ def test_a_rotation_compressed_a_day_later_moves_again(tmp_path, con):
     assert (moved.file_path, moved.status, moved.rotated_from, moved.first_line_no) == (
         "queue_log-20240301", "appended", "queue_log", None)
     put(live, text(FRESH))
-    put(rotated, text(QLOG[:5], QLOG[5]))  # the rest was written before the rename; the last line waits
+    # the rest was written before the rename; a rotated name no longer grows, so its unended
+    # last line is read too
+    put(rotated, text(QLOG[:5], QLOG[5]))
     load_source(con, tmp_path, queue_log.SOURCE_SPEC)
-    assert manifest(con, "queue_log-20240301")[2:] == (1, len(text(QLOG[:5])), 5, len(QLOG[5]))
+    assert manifest(con, "queue_log-20240301")[2:] == (1, len(text(QLOG[:5], QLOG[5])), 6, 0)
     put(tmp_path / "queue_log-20240301.gz", gzip.compress(rotated.read_bytes()))
     rotated.unlink()
     results = {r.file_path: r for r in load_source(con, tmp_path, queue_log.SOURCE_SPEC)}
     gz = results["queue_log-20240301.gz"]
+    # the same bytes compressed: the rows move, nothing is parsed again
     assert (gz.status, gz.rotated_from, gz.first_line_no, gz.new_rows_read) == (
-        "appended", "queue_log-20240301", 6, 1)  # closed: its unended last line is read
+        "appended", "queue_log-20240301", None, 0)
     assert results["queue_log"].status == "unchanged"
     assert _per_file(con) == {"queue_log-20240301.gz": 6, "queue_log": 2}
     assert state(con, queue_log.SOURCE_SPEC) == clean_state(tmp_path, queue_log.SOURCE_SPEC)
