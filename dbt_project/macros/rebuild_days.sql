@@ -33,14 +33,44 @@
 {%- endmacro %}
 
 {#- Filter of a model's rows (or of an upstream's, with its own reach) to the days the run
-    rebuilds; true on a full build. `day_expr` is a date expression. -#}
-{% macro in_rebuild_days(day_expr, before=none, after=none) -%}
+    rebuilds; true on a full build. `day_expr` is a date expression.
+    `range_column`: the stored column `day_expr` is computed from (a date or a timestamp,
+    `range_type`), to be bounded as well by literal first and last days (`margin_days` wider
+    on each side: 1 for a UTC time whose local day is `day_expr`). DuckDB skips a table's row
+    groups by their min and max only on such a bound: the day through a time-zone conversion,
+    compared with a subquery, reads every row (2 s of the queue_log at 10x the contract's
+    positions for one day; 0.04 s bounded). -#}
+{% macro in_rebuild_days(day_expr, before=none, after=none, range_column=none, range_type='timestamp',
+                         margin_days=0) -%}
     {#- a unit test runs the model on its fixtures alone: every fixture row is in scope -#}
     {%- if model.resource_type != 'unit_test' and is_incremental() -%}
+        {%- if range_column is not none -%}
+            {%- set bounds = rebuild_day_bounds(before, after, margin_days) -%}
+            {%- if bounds[0] is none -%}
+        false and
+            {%- else %}
+        {{ range_column }} >= {{ range_type }} '{{ bounds[0] }}'
+        and {{ range_column }} < {{ range_type }} '{{ bounds[1] }}' and
+            {%- endif %}
+        {% endif -%}
         {{ day_expr }} in ({{ rebuild_days_sql(before, after) }})
     {%- else -%}
         true
     {%- endif -%}
+{%- endmacro %}
+
+{#- The first rebuilt day (with the model's reach) less `margin_days`, and the day after the
+    last one plus `margin_days`, as ISO dates; none when the run rebuilds no day. Read when the
+    model runs, after int_rebuild_days is built. -#}
+{% macro rebuild_day_bounds(before, after, margin_days) -%}
+    {%- set bounds_sql -%}
+        select
+            cast(min(day) - {{ margin_days }} as varchar),
+            cast(max(day) + {{ margin_days + 1 }} as varchar)
+        from ({{ rebuild_days_sql(before, after) }})
+    {%- endset -%}
+    {%- set row = run_query(bounds_sql).rows[0] -%}
+    {{ return([row[0], row[1]]) }}
 {%- endmacro %}
 
 {#- dbt custom incremental strategy: replace the rebuilt days in one transaction (the

@@ -33,7 +33,8 @@ events as (
         callid is not null
         and callid not in ('NONE', 'MANAGER', 'REALTIME', 'CLI')
         and queue_name is not null
-        and {{ in_rebuild_days('cast(event_time_local as date)', before=reach_before + 1, after=2) }}
+        and {{ in_rebuild_days('cast(event_time_local as date)', before=reach_before + 1, after=2,
+                               range_column='event_time_local') }}
 
 ),
 

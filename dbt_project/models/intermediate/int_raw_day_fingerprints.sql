@@ -125,14 +125,26 @@ line_sources as (
 
 ),
 
-line_days as (
+-- per UTC quarter hour first: one time-zone conversion per quarter hour, not per line
+line_quarters as (
 
     select
-        cast({{ to_local('event_time_utc') }} as date) as day,
+        {{ utc_quarter_hour('event_time_utc') }} as quarter_utc,
         count(*) as lines,
         sum(hash(file_path, line_no, event_time_utc, callid, queuename, agent, event, data))::hugeint
             as fingerprint
     from queue_log
+    group by all
+
+),
+
+line_days as (
+
+    select
+        cast({{ to_local('quarter_utc') }} as date) as day,
+        sum(lines) as lines,
+        sum(fingerprint)::hugeint as fingerprint
+    from line_quarters
     group by all
 
 ),
@@ -192,15 +204,27 @@ span_days as (
 
 -- each day's interface lines (SIP/1001) and the names they stand for then, clipped to the
 -- day's first and last such line: the sum changes exactly when one of them is renamed
-interface_days as (
+interface_quarters as (
 
     select
         agent as member_interface,
-        cast({{ to_local('event_time_utc') }} as date) as day,
+        {{ utc_quarter_hour('event_time_utc') }} as quarter_utc,
         min(event_time_utc) as first_utc,
         max(event_time_utc) as last_utc
     from queue_log
     where agent like '%/%'
+    group by all
+
+),
+
+interface_days as (
+
+    select
+        member_interface,
+        cast({{ to_local('quarter_utc') }} as date) as day,
+        min(first_utc) as first_utc,
+        max(last_utc) as last_utc
+    from interface_quarters
     group by all
 
 ),
@@ -226,14 +250,25 @@ alias_days as (
 
 ),
 
+cdr_quarters as (
+
+    select
+        {{ utc_quarter_hour('start_utc') }} as quarter_utc,
+        count(*) as lines,
+        sum(hash(cdr))::hugeint as fingerprint
+    from cdr
+    group by all
+
+),
+
 cdr_days as (
 
     select
         'asterisk_cdr' as source,
-        cast({{ to_local('start_utc') }} as date) as day,
-        count(*) as lines,
-        sum(hash(cdr))::hugeint as fingerprint
-    from cdr
+        cast({{ to_local('quarter_utc') }} as date) as day,
+        sum(lines) as lines,
+        sum(fingerprint)::hugeint as fingerprint
+    from cdr_quarters
     group by all
 
 ),

@@ -58,7 +58,9 @@ calls as (
 call_events as (
 
     select * from {{ ref('stg_asterisk__queue_events') }}
-    where {{ in_rebuild_days('cast(event_time_local as date)', after=reach.after + 1) }}
+    where {{ in_rebuild_days(
+        'cast(event_time_local as date)', after=reach.after + 1, range_column='event_time_local'
+    ) }}
 
 ),
 

@@ -170,14 +170,25 @@ event_times as (
 
 ),
 
+event_quarters as (
+
+    select
+        file_path,
+        {{ utc_quarter_hour('event_utc') }} as quarter_utc,
+        count(*) as events
+    from event_times
+    where event_utc is not null
+    group by all
+
+),
+
 event_days as (
 
     select
         file_path,
-        {{ to_local('event_utc') }}::date as report_date,
-        count(*) as events
-    from event_times
-    where event_utc is not null
+        {{ to_local('quarter_utc') }}::date as report_date,
+        sum(events) as events
+    from event_quarters
     group by all
 
 ),

@@ -22,10 +22,10 @@ cases as (
 
     select * from (
         select * from {{ ref('stg_crm__cases') }}
-        where {{ in_rebuild_days('cast(created_at_local as date)') }}
+        where {{ in_rebuild_days('cast(created_at_local as date)', range_column='created_at_local') }}
         union all by name
         select * from {{ ref('stg_otrs__tickets') }}
-        where {{ in_rebuild_days('cast(created_at_local as date)') }}
+        where {{ in_rebuild_days('cast(created_at_local as date)', range_column='created_at_local') }}
     )
     where resolution_class is distinct from 'not_counted'
 

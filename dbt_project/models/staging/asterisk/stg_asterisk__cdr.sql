@@ -18,7 +18,7 @@ with
 source as (
 
     select * from {{ source('raw', 'asterisk_cdr') }}
-    where {{ in_rebuild_days('cast(' ~ to_local('start_utc') ~ ' as date)') }}
+    where {{ in_rebuild_days('cast(' ~ to_local('start_utc') ~ ' as date)', range_column='start_utc', margin_days=1) }}
 
 ),
 

@@ -19,7 +19,9 @@ with
 source as (
 
     select * from {{ source('raw', 'asterisk_queue_log') }}
-    where {{ in_rebuild_days('cast(' ~ to_local('event_time_utc') ~ ' as date)') }}
+    where {{ in_rebuild_days(
+        'cast(' ~ to_local('event_time_utc') ~ ' as date)', range_column='event_time_utc', margin_days=1
+    ) }}
 
 ),
 

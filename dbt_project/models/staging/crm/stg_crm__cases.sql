@@ -52,7 +52,7 @@ touched_cases as (
 
     select distinct case_id
     from source
-    where {{ in_rebuild_days(created_day) }}
+    where {{ in_rebuild_days(created_day, range_column='created_at_utc', margin_days=1) }}
 
 ),
 
@@ -75,7 +75,7 @@ deduplicated as (
 rebuilt as (
 
     select * from deduplicated
-    where {{ in_rebuild_days(created_day) }}
+    where {{ in_rebuild_days(created_day, range_column='created_at_utc', margin_days=1) }}
 
 ),
 
