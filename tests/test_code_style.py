@@ -21,7 +21,8 @@ def test_ruff_finds_nothing():
 
 def test_sqlfluff_finds_nothing_in_the_models(tmp_path):
     result = subprocess.run(
-        [str(BIN / "sqlfluff"), "lint", "models"],
+        # two processes: about 38 s instead of 58 s on this 2-core machine
+        [str(BIN / "sqlfluff"), "lint", "models", "--processes", "2"],
         cwd=settings.PROJECT_ROOT / "dbt_project", capture_output=True, text=True,
         env={**os.environ, "SLA_WAREHOUSE_DB": str(tmp_path / "lint.duckdb")},
     )
