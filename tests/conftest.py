@@ -41,7 +41,9 @@ def run_dbt(warehouse: Path, *args: str, extra_env: dict | None = None) -> subpr
     dbt = Path(sys.executable).parent / "dbt"
     result = subprocess.run(
         [str(dbt), *args, "--profiles-dir", str(DBT_DIR), "--project-dir", str(DBT_DIR),
-         "--target-path", str(warehouse.parent / "dbt_target"), "--log-path", str(warehouse.parent / "dbt_logs")],
+         "--target-path", str(warehouse.parent / "dbt_target"), "--log-path", str(warehouse.parent / "dbt_logs"),
+         # the output above is what a failure shows; a debug file log cost a second or two a run
+         "--log-level-file", "warn"],
         cwd=DBT_DIR, env=env, capture_output=True, text=True,
     )
     if result.returncode != 0:

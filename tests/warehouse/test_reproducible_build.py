@@ -100,7 +100,8 @@ def _build(folder: Path, landing: Path, threads: int, reverse: bool) -> Path:
     result = subprocess.run(
         [str(Path(sys.executable).parent / "dbt"), "build", "--vars", dbt_vars,
          "--profiles-dir", str(_profiles(folder / "profiles", threads)), "--project-dir", str(project),
-         "--target-path", str(folder / "dbt_target"), "--log-path", str(folder / "dbt_logs")],
+         "--target-path", str(folder / "dbt_target"), "--log-path", str(folder / "dbt_logs"),
+         "--log-level-file", "warn"],
         cwd=project, env={**os.environ, "SLA_WAREHOUSE_DB": str(warehouse)},
         capture_output=True, text=True,
     )
