@@ -14,6 +14,7 @@ Layouts (../shared/reference-data/asterisk_queue_log/SPEC.md):
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -259,9 +260,15 @@ def is_queue_log_file(path: Path) -> bool:
     return sniff_layout(first) == "realtime"
 
 
+# logrotate's names for the log it moved: dateext (queue_log-20220707, queue_log-2022-07-07) or
+# numbered (queue_log.1), compressed or not
+_ROTATED_NAME = re.compile(r"queue_log[.-][0-9][0-9-]*(\.gz)?")
+
+
 def is_rotated_file(path: Path) -> bool:
-    """A rotated flat log (queue_log-20220707, queue_log.1): Asterisk writes only `queue_log`."""
-    return path.name.startswith("queue_log") and path.name != "queue_log"
+    """A rotated flat log: Asterisk writes only `queue_log`. Not a realtime table's CSV export
+    that happens to be named queue_log*.csv, which may still be appended to."""
+    return _ROTATED_NAME.fullmatch(path.name) is not None
 
 
 def parse_batch(con: duckdb.DuckDBPyConnection, batch: list[PendingFile], options: dict) -> dict[str, ParseResult]:

@@ -186,6 +186,13 @@ def test_a_rotated_queue_log_takes_its_rows_and_the_new_live_file_loads_fresh(tm
     assert files_balance(con).passed
 
 
+@pytest.mark.parametrize(("name", "rotated"), [
+    ("queue_log-20240301", True), ("queue_log-2024-03-01", True), ("queue_log.1", True),
+    ("queue_log.1.gz", True), ("queue_log", False), ("queue_log.csv", False), ("queue_log_export.csv", False)])
+def test_only_logrotate_names_are_closed(name, rotated):
+    assert queue_log.is_rotated_file(Path(name)) is rotated
+
+
 def test_a_rotated_plain_log_without_its_last_line_end_is_read_to_its_end(tmp_path, con):
     """The live log's unended last line waits for its end; once the file is rotated under a
     plain name nothing will end it, so it is read (here a complete event: loaded). Should
